@@ -1,0 +1,68 @@
+package org.spbus.spi;
+
+import java.util.Map;
+
+/**
+ * One connected, handshaken link to one peer socket, moving whole messages both ways.
+ * Produced by a transport; driven by the engine through a {@link PipeHandler}.
+ *
+ * <p>Contract (checked by the {@code bus-tck} suites):
+ * <ul>
+ *   <li>After {@link #start(PipeHandler)}, every complete message from the peer goes to
+ *       {@link PipeHandler#onMessage(byte[])}, in order, from one thread at a time.</li>
+ *   <li>After {@link #wake()}, the transport calls {@link PipeHandler#pollOutbound()} until it
+ *       returns {@code null}, writes each message whole and in order, releases each
+ *       ({@link OutboundMessage#release()}) when done with it, and reports what it wrote with
+ *       {@link PipeHandler#onWritten(int, long)}. It may stop polling while the peer is slow,
+ *       and must resume when it can write again.</li>
+ *   <li>{@link PipeHandler#onClosed(CloseReason, Throwable)} is called exactly once, after the
+ *       last {@code onMessage}, however the pipe ends; afterwards no handler method is called.</li>
+ * </ul>
+ *
+ * <p>All methods are thread-safe and never block for I/O.
+ */
+public interface TransportPipe
+{
+    /**
+     * Attaches the engine's handler and starts delivering messages. Called once.
+     *
+     * @param handler the engine's side of this pipe
+     * @throws IllegalStateException if called twice
+     */
+    void start(PipeHandler handler);
+
+    /**
+     * Tells the transport that {@link PipeHandler#pollOutbound()} has messages. The engine
+     * calls it only after {@code pollOutbound} returned {@code null} (or before the first poll),
+     * so a transport sees at most one wake per idle period. Never blocks; may be a no-op after close.
+     */
+    void wake();
+
+    /**
+     * Closes the pipe; queued and partly written messages are discarded. Idempotent; does not
+     * wait, the close completes with {@link PipeHandler#onClosed} (reason {@link CloseReason#LOCAL}).
+     */
+    void close();
+
+    /**
+     * Returns the local address, as a URL where that makes sense.
+     *
+     * @return for example {@code tcp://127.0.0.1:5555}
+     */
+    String localAddress();
+
+    /**
+     * Returns the peer's address, as a URL where that makes sense.
+     *
+     * @return for example {@code tcp://127.0.0.1:40312}
+     */
+    String remoteAddress();
+
+    /**
+     * Returns transport-specific facts about the pipe, such as peer credentials
+     * ({@code peer.uid}, {@code peer.gid}, {@code peer.pid}) on Unix domain sockets.
+     *
+     * @return an unmodifiable map, possibly empty
+     */
+    Map<String, Object> properties();
+}

@@ -1,0 +1,717 @@
+package org.spbus.spi.stream;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+
+import org.spbus.BusClosedException;
+import org.spbus.BusException;
+import org.spbus.ConnectionRefusedException;
+import org.spbus.ProtocolException;
+import org.spbus.TransportException;
+import org.spbus.spi.CloseReason;
+import org.spbus.spi.EndpointConfig;
+import org.spbus.spi.OutboundMessage;
+import org.spbus.spi.PipeHandler;
+import org.spbus.spi.TransportPipe;
+
+/**
+ * A pipe over a non-blocking {@link SocketChannel}: the SP header exchange, then framed
+ * messages both ways. All I/O runs on one {@link IoLoop} thread; reads and writes go through
+ * the loop's shared direct buffers, so an idle pipe holds no buffer of its own.
+ */
+final class StreamPipe implements TransportPipe, IoHandler
+{
+    private static final byte[] EMPTY = new byte[0];
+    private static final int CONNECTING = 0;
+    private static final int HANDSHAKE = 1;
+    private static final int OPEN = 2;
+    private static final int CLOSED = 3;
+    /** Reads per readiness event before giving other pipes a turn. */
+    private static final int READ_BURST = 16;
+
+    final IoLoop loop;
+    private final SocketChannel channel;
+    private final StreamSupport support;
+    private final EndpointConfig config;
+    private final PipeOwner owner;
+    private final long maxSize;
+    private SelectionKey key;
+    private int state;
+    private volatile PipeHandler handler;
+    private volatile boolean closeRequested;
+    private CloseReason closedReason;
+    private Throwable closedCause;
+    private String local = "";
+    private String remote = "";
+
+    // Handshake.
+    private final byte[] peerHeader = new byte[SpHeader.SIZE];
+    private int peerHeaderFill;
+
+    // Reading.
+    private final byte[] frameHeader = new byte[9];
+    private int frameHeaderFill;
+    private byte[] body;
+    private int bodyFill;
+    private ByteBuffer pendingIn;
+
+    // Writing.
+    private ByteBuffer pendingOut;
+    private OutboundMessage current;
+    private int currentOffset;
+    private int unreportedMessages;
+    private long unreportedBytes;
+
+    /** Link in the loop's ready-to-write stack. */
+    StreamPipe nextReady;
+
+    StreamPipe(final IoLoop loop, final SocketChannel channel, final StreamSupport support, final EndpointConfig config,
+        final PipeOwner owner)
+    {
+        this.loop = loop;
+        this.channel = channel;
+        this.support = support;
+        this.config = config;
+        this.owner = owner;
+        this.maxSize = config.effectiveRecvMaxSize();
+    }
+
+    // ---------------------------------------------------------------- setup (loop thread)
+
+    /** Registers an accepted channel: send our header, await the peer's. */
+    void registerAccepted()
+    {
+        if (state == CLOSED)
+        {
+            closeQuietly();
+            return;
+        }
+        try
+        {
+            key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
+            armDeadline();
+            beginHandshake();
+        }
+        catch (final IOException e)
+        {
+            fail(new TransportException("cannot register accepted connection", e));
+        }
+    }
+
+    /** Starts a non-blocking connect to {@code address}. */
+    void connect(final SocketAddress address)
+    {
+        if (state == CLOSED)
+        {
+            closeQuietly();
+            return;
+        }
+        try
+        {
+            armDeadline();
+            if (channel.connect(address))
+            {
+                key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
+                beginHandshake();
+            }
+            else
+            {
+                key = channel.register(loop.selector(), SelectionKey.OP_CONNECT, this);
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            fail(mapConnectError(address, e));
+        }
+    }
+
+    private void armDeadline()
+    {
+        loop.schedule(() ->
+        {
+            if (state == CONNECTING || state == HANDSHAKE)
+            {
+                fail(new ProtocolException("no SP header exchange within "
+                    + config.handshakeTimeoutNanos() / 1_000_000 + " ms" + (state == CONNECTING ? " (still connecting)" : "")));
+            }
+        }, config.handshakeTimeoutNanos());
+    }
+
+    private void beginHandshake() throws IOException
+    {
+        state = HANDSHAKE;
+        support.configurer().configure(channel, config);
+        local = support.format(channel.getLocalAddress());
+        remote = support.format(channel.getRemoteAddress());
+        final ByteBuffer hdr = ByteBuffer.wrap(SpHeader.encode(config.protocolId()));
+        channel.write(hdr);
+        if (hdr.hasRemaining())
+        {
+            pendingOut = ByteBuffer.allocate(64);
+            pendingOut.put(hdr).flip();
+            key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+        }
+    }
+
+    // ---------------------------------------------------------------- TransportPipe
+
+    @Override
+    public void start(final PipeHandler h)
+    {
+        if (handler != null)
+        {
+            throw new IllegalStateException("pipe already started");
+        }
+        handler = h;
+        if (loop.inLoop())
+        {
+            started();
+        }
+        else
+        {
+            loop.execute(this::started);
+        }
+    }
+
+    private void started()
+    {
+        if (state == CLOSED)
+        {
+            if (closedReason != null)
+            {
+                final CloseReason r = closedReason;
+                closedReason = null;
+                handler.onClosed(r, closedCause);
+            }
+            return;
+        }
+        if (pendingIn != null)
+        {
+            final ByteBuffer in = pendingIn;
+            pendingIn = null;
+            if (!parse(in))
+            {
+                return;
+            }
+        }
+        if (key != null && key.isValid())
+        {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+        }
+        if (closeRequested)
+        {
+            close(CloseReason.LOCAL, null);
+        }
+    }
+
+    @Override
+    public void wake()
+    {
+        loop.scheduleWrite(this);
+    }
+
+    @Override
+    public void close()
+    {
+        closeRequested = true;
+        if (loop.inLoop())
+        {
+            close(CloseReason.LOCAL, null);
+        }
+        else
+        {
+            loop.execute(() -> close(CloseReason.LOCAL, null));
+        }
+    }
+
+    /** Closes from another thread and waits until it is done. */
+    void closeAndWait()
+    {
+        closeRequested = true;
+        loop.runAndWait(() -> close(CloseReason.LOCAL, null));
+    }
+
+    @Override
+    public String localAddress()
+    {
+        return local;
+    }
+
+    @Override
+    public String remoteAddress()
+    {
+        return remote;
+    }
+
+    @Override
+    public Map<String, Object> properties()
+    {
+        return support.properties(channel);
+    }
+
+    // ---------------------------------------------------------------- I/O (loop thread)
+
+    @Override
+    public void ready(final SelectionKey k)
+    {
+        if (!k.isValid())
+        {
+            return;
+        }
+        final int ops = k.readyOps();
+        if (state == CONNECTING)
+        {
+            if ((ops & SelectionKey.OP_CONNECT) != 0)
+            {
+                finishConnect();
+            }
+            return;
+        }
+        if ((ops & SelectionKey.OP_WRITE) != 0)
+        {
+            if (state == HANDSHAKE)
+            {
+                writePendingHeader();
+            }
+            else
+            {
+                flush();
+            }
+        }
+        if (state != CLOSED && (ops & SelectionKey.OP_READ) != 0 && k.isValid())
+        {
+            readable();
+        }
+    }
+
+    private void finishConnect()
+    {
+        try
+        {
+            channel.finishConnect();
+            key.interestOps(SelectionKey.OP_READ);
+            beginHandshake();
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            fail(mapConnectError(null, e));
+        }
+    }
+
+    private void writePendingHeader()
+    {
+        try
+        {
+            channel.write(pendingOut);
+            if (!pendingOut.hasRemaining())
+            {
+                pendingOut = null;
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+            }
+        }
+        catch (final IOException e)
+        {
+            fail(new ConnectionRefusedException("connection closed during the SP header exchange", e));
+        }
+    }
+
+    private void readable()
+    {
+        final ByteBuffer buf = loop.readBuffer;
+        for (int i = 0; i < READ_BURST; i++)
+        {
+            buf.clear();
+            final int n;
+            try
+            {
+                n = channel.read(buf);
+            }
+            catch (final IOException e)
+            {
+                if (state == HANDSHAKE)
+                {
+                    fail(new ConnectionRefusedException("connection reset during the SP header exchange", e));
+                }
+                else
+                {
+                    close(CloseReason.IO_ERROR, e);
+                }
+                return;
+            }
+            if (n < 0)
+            {
+                if (state == HANDSHAKE)
+                {
+                    fail(new ConnectionRefusedException("peer closed the connection during the SP header exchange"
+                        + " (after " + peerHeaderFill + " of 8 header bytes)", null));
+                }
+                else
+                {
+                    close(CloseReason.PEER_CLOSED, null);
+                }
+                return;
+            }
+            if (n == 0)
+            {
+                return;
+            }
+            buf.flip();
+            if (state == HANDSHAKE && !handshakeBytes(buf))
+            {
+                return;
+            }
+            if (buf.hasRemaining())
+            {
+                if (handler == null)
+                {
+                    stash(buf);
+                    return;
+                }
+                if (!parse(buf))
+                {
+                    return;
+                }
+            }
+            if (n < buf.capacity())
+            {
+                return;
+            }
+        }
+    }
+
+    /** Consumes header bytes; returns false if the pipe is now closed or waiting for start(). */
+    private boolean handshakeBytes(final ByteBuffer buf)
+    {
+        final int k = Math.min(buf.remaining(), SpHeader.SIZE - peerHeaderFill);
+        buf.get(peerHeader, peerHeaderFill, k);
+        peerHeaderFill += k;
+        if (peerHeaderFill < SpHeader.SIZE)
+        {
+            return true;
+        }
+        try
+        {
+            SpHeader.check(peerHeader, config.peerProtocolId());
+        }
+        catch (final ProtocolException e)
+        {
+            fail(e);
+            return false;
+        }
+        state = OPEN;
+        owner.handshakeDone(this);
+        if (state == CLOSED)
+        {
+            return false;
+        }
+        if (handler == null)
+        {
+            // Keep what came behind the header until the engine starts the pipe.
+            stash(buf);
+            return false;
+        }
+        return true;
+    }
+
+    private void stash(final ByteBuffer buf)
+    {
+        if (buf.hasRemaining())
+        {
+            final ByteBuffer in = pendingIn == null ? ByteBuffer.allocate(buf.remaining())
+                : ByteBuffer.allocate(pendingIn.remaining() + buf.remaining()).put(pendingIn);
+            in.put(buf).flip();
+            pendingIn = in;
+        }
+        if (key != null && key.isValid())
+        {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+    }
+
+    /** Decodes frames; returns false if the pipe was closed. */
+    private boolean parse(final ByteBuffer buf)
+    {
+        final PipeHandler h = handler;
+        final int hs = support.framing().headerSize();
+        while (buf.hasRemaining())
+        {
+            if (body == null)
+            {
+                final long length;
+                final byte type;
+                if (frameHeaderFill == 0 && buf.remaining() >= hs)
+                {
+                    type = hs == 9 ? buf.get() : Framing.IPC_MSG_NORMAL;
+                    length = buf.getLong();
+                }
+                else
+                {
+                    final int k = Math.min(buf.remaining(), hs - frameHeaderFill);
+                    buf.get(frameHeader, frameHeaderFill, k);
+                    frameHeaderFill += k;
+                    if (frameHeaderFill < hs)
+                    {
+                        return true;
+                    }
+                    frameHeaderFill = 0;
+                    final int off = hs - 8;
+                    type = hs == 9 ? frameHeader[0] : Framing.IPC_MSG_NORMAL;
+                    long l = 0;
+                    for (int i = 0; i < 8; i++)
+                    {
+                        l = (l << 8) | (frameHeader[off + i] & 0xFF);
+                    }
+                    length = l;
+                }
+                if (type != Framing.IPC_MSG_NORMAL)
+                {
+                    close(CloseReason.PROTOCOL_ERROR,
+                        new ProtocolException("unknown IPC message type " + (type & 0xFF) + " (only 1 is defined)"));
+                    return false;
+                }
+                if (length < 0 || length > maxSize)
+                {
+                    close(CloseReason.TOO_LARGE, new ProtocolException("peer announced a message of "
+                        + Long.toUnsignedString(length) + " bytes, over the receive maximum size of " + maxSize + " bytes"));
+                    return false;
+                }
+                if (length == 0)
+                {
+                    h.onMessage(EMPTY);
+                    if (state == CLOSED)
+                    {
+                        return false;
+                    }
+                    continue;
+                }
+                body = new byte[(int)length];
+                bodyFill = 0;
+            }
+            final int k = Math.min(buf.remaining(), body.length - bodyFill);
+            buf.get(body, bodyFill, k);
+            bodyFill += k;
+            if (bodyFill == body.length)
+            {
+                final byte[] b = body;
+                body = null;
+                h.onMessage(b);
+                if (state == CLOSED)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Writes as much as the socket takes: pending bytes first, then batches of queued messages. */
+    void flush()
+    {
+        final PipeHandler h = handler;
+        if (state != OPEN || h == null)
+        {
+            return;
+        }
+        try
+        {
+            if (pendingOut != null && pendingOut.hasRemaining())
+            {
+                channel.write(pendingOut);
+                if (pendingOut.hasRemaining())
+                {
+                    interestWrite(true);
+                    return;
+                }
+                reportWritten(h);
+            }
+            final ByteBuffer wb = loop.writeBuffer;
+            while (true)
+            {
+                wb.clear();
+                final boolean drained = fill(h, wb);
+                wb.flip();
+                if (!wb.hasRemaining())
+                {
+                    interestWrite(false);
+                    return;
+                }
+                channel.write(wb);
+                if (wb.hasRemaining())
+                {
+                    keepPending(wb);
+                    interestWrite(true);
+                    return;
+                }
+                reportWritten(h);
+                if (drained)
+                {
+                    interestWrite(false);
+                    return;
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            close(CloseReason.IO_ERROR, e);
+        }
+    }
+
+    /** Copies frames into {@code wb}; returns true once the handler has no more messages. */
+    private boolean fill(final PipeHandler h, final ByteBuffer wb)
+    {
+        final Framing framing = support.framing();
+        while (true)
+        {
+            OutboundMessage m = current;
+            if (m == null)
+            {
+                m = h.pollOutbound();
+                if (m == null)
+                {
+                    return true;
+                }
+                current = m;
+                currentOffset = -1;
+            }
+            if (currentOffset < 0)
+            {
+                if (wb.remaining() < framing.headerSize())
+                {
+                    return false;
+                }
+                framing.putHeader(wb, m.length());
+                currentOffset = 0;
+            }
+            final int k = Math.min(wb.remaining(), m.length() - currentOffset);
+            wb.put(m.array(), currentOffset, k);
+            currentOffset += k;
+            if (currentOffset < m.length())
+            {
+                return false;
+            }
+            unreportedMessages++;
+            unreportedBytes += m.length();
+            m.release();
+            current = null;
+        }
+    }
+
+    private void keepPending(final ByteBuffer wb)
+    {
+        final int rest = wb.remaining();
+        if (pendingOut == null || pendingOut.capacity() < rest)
+        {
+            pendingOut = ByteBuffer.allocate(Math.max(rest, 4096));
+        }
+        pendingOut.clear();
+        pendingOut.put(wb).flip();
+    }
+
+    private void reportWritten(final PipeHandler h)
+    {
+        if (unreportedMessages > 0)
+        {
+            final int m = unreportedMessages;
+            final long b = unreportedBytes;
+            unreportedMessages = 0;
+            unreportedBytes = 0;
+            h.onWritten(m, b);
+        }
+    }
+
+    private void interestWrite(final boolean on)
+    {
+        if (key == null || !key.isValid())
+        {
+            return;
+        }
+        final int ops = key.interestOps();
+        final int want = on ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+        if (want != ops)
+        {
+            key.interestOps(want);
+        }
+    }
+
+    // ---------------------------------------------------------------- ending (loop thread)
+
+    /** Ends a connection that never became an open pipe. */
+    private void fail(final BusException cause)
+    {
+        if (state == CLOSED)
+        {
+            return;
+        }
+        state = CLOSED;
+        closeQuietly();
+        owner.handshakeFailed(this, cause);
+        owner.removed(this);
+    }
+
+    /** Ends the pipe; in the handshake phase this is a failed handshake. */
+    void close(final CloseReason reason, final Throwable cause)
+    {
+        if (state == CLOSED)
+        {
+            return;
+        }
+        if (state != OPEN)
+        {
+            fail(reason == CloseReason.LOCAL ? new BusClosedException("closed during the SP header exchange")
+                : new ProtocolException(String.valueOf(cause)));
+            return;
+        }
+        state = CLOSED;
+        closeQuietly();
+        if (current != null)
+        {
+            current.release();
+            current = null;
+        }
+        body = null;
+        pendingIn = null;
+        pendingOut = null;
+        final PipeHandler h = handler;
+        if (h != null)
+        {
+            h.onClosed(reason, cause);
+        }
+        else
+        {
+            closedReason = reason;
+            closedCause = cause;
+        }
+        owner.removed(this);
+    }
+
+    private void closeQuietly()
+    {
+        if (key != null)
+        {
+            key.cancel();
+        }
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException e)
+        {
+            // nothing more to do
+        }
+    }
+
+    private BusException mapConnectError(final SocketAddress address, final Throwable e)
+    {
+        return support.mapConnectError(address == null ? remote : String.valueOf(address), e);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "StreamPipe[" + local + " <-> " + remote + "]";
+    }
+}

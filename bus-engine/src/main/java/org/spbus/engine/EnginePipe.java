@@ -1,0 +1,155 @@
+package org.spbus.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+import org.spbus.Counter;
+import org.spbus.spi.CloseReason;
+import org.spbus.spi.OutboundMessage;
+import org.spbus.spi.PipeHandler;
+import org.spbus.spi.TransportPipe;
+
+/**
+ * The engine's side of one pipe: its bounded send ring, the flag that says whether its writer
+ * is awake, and its accounting. The ring is many-to-many so that a sender that finds the pipe
+ * closed can discard what it just queued while the writer may still be polling.
+ */
+final class EnginePipe implements PipeHandler
+{
+    private static final VarHandle WRITE_PENDING;
+
+    static
+    {
+        try
+        {
+            WRITE_PENDING = MethodHandles.lookup().findVarHandle(EnginePipe.class, "writePending", boolean.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final int id;
+    final TransportPipe transport;
+    final PipeOwner owner;
+    private final BusSocketImpl socket;
+    private final ManyToManyConcurrentArrayQueue<OutboundMessage> ring;
+    private final int limit;
+    @SuppressWarnings("unused") // accessed through WRITE_PENDING
+    private volatile boolean writePending;
+    volatile boolean closed;
+    /** Messages taken by the transport's writer; written by that one thread at a time. */
+    private volatile long polled;
+    /** Messages the transport reported written; written by that one thread at a time. */
+    private volatile long written;
+
+    EnginePipe(final BusSocketImpl socket, final TransportPipe transport, final PipeOwner owner, final int sendQueueSize)
+    {
+        this.socket = socket;
+        this.transport = transport;
+        this.owner = owner;
+        this.id = PipeIds.next();
+        this.limit = sendQueueSize;
+        this.ring = new ManyToManyConcurrentArrayQueue<>(Math.max(2, sendQueueSize));
+    }
+
+    /**
+     * Queues a message for this pipe; never blocks.
+     *
+     * @return false if the ring was full (the caller counts the drop and releases the message)
+     */
+    boolean offer(final OutboundMessage m)
+    {
+        if (ring.size() >= limit || !ring.offer(m))
+        {
+            return false;
+        }
+        if (closed)
+        {
+            discard();
+            return true;
+        }
+        if (!writePending && WRITE_PENDING.compareAndSet(this, false, true))
+        {
+            transport.wake();
+        }
+        return true;
+    }
+
+    @Override
+    public OutboundMessage pollOutbound()
+    {
+        while (true)
+        {
+            final OutboundMessage m = ring.poll();
+            if (m != null)
+            {
+                polled++;
+                return m;
+            }
+            writePending = false;
+            VarHandle.fullFence();
+            if (ring.isEmpty() || !WRITE_PENDING.compareAndSet(this, false, true))
+            {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void onWritten(final int messages, final long bytes)
+    {
+        written += messages;
+        socket.counters.add(Counter.MESSAGES_WRITTEN, messages);
+        socket.counters.add(Counter.BYTES_WRITTEN, bytes);
+    }
+
+    @Override
+    public void onMessage(final byte[] body)
+    {
+        socket.deliver(this, body);
+    }
+
+    @Override
+    public void onClosed(final CloseReason reason, final Throwable cause)
+    {
+        closed = true;
+        // The writer has stopped for good: what it took and did not write is lost with the pipe.
+        final long inFlight = polled - written;
+        if (inFlight > 0)
+        {
+            socket.counters.add(Counter.DROPPED_PIPE_CLOSED, inFlight);
+        }
+        discard();
+        socket.pipeClosed(this, reason, cause);
+    }
+
+    /** Drops what is queued, counting each message; safe from any thread. */
+    void discard()
+    {
+        OutboundMessage m;
+        long n = 0;
+        while ((m = ring.poll()) != null)
+        {
+            m.release();
+            n++;
+        }
+        if (n > 0)
+        {
+            socket.counters.add(Counter.DROPPED_PIPE_CLOSED, n);
+        }
+    }
+
+    int queued()
+    {
+        return ring.size();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "pipe " + id + " (" + transport.localAddress() + " <-> " + transport.remoteAddress() + ")";
+    }
+}

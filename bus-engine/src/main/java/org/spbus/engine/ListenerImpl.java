@@ -1,0 +1,106 @@
+package org.spbus.engine;
+
+import org.spbus.Counter;
+import org.spbus.Listener;
+import org.spbus.spi.CloseReason;
+import org.spbus.spi.ListenerHandler;
+import org.spbus.spi.Transport;
+import org.spbus.spi.TransportListener;
+import org.spbus.spi.TransportPipe;
+
+/** A socket's listener: attaches every pipe its transport listener accepts. */
+final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
+{
+    private static final System.Logger LOG = System.getLogger("org.spbus.engine");
+
+    private final BusSocketImpl socket;
+    private volatile TransportListener transport;
+    private volatile boolean closed;
+
+    ListenerImpl(final BusSocketImpl socket)
+    {
+        this.socket = socket;
+    }
+
+    void start(final Transport t, final String url)
+    {
+        transport = t.listen(url, socket.endpointConfig, this);
+    }
+
+    @Override
+    public String url()
+    {
+        return transport.url();
+    }
+
+    @Override
+    public boolean isClosed()
+    {
+        return closed || socket.isClosed();
+    }
+
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+        }
+        final TransportListener t = transport;
+        if (t != null)
+        {
+            t.close();
+        }
+        socket.removeListener(this);
+    }
+
+    // ---------------------------------------------------------------- ListenerHandler
+
+    @Override
+    public void accepted()
+    {
+        socket.counters.increment(Counter.ACCEPTS);
+    }
+
+    @Override
+    public void pipeReady(final TransportPipe pipe)
+    {
+        if (closed)
+        {
+            pipe.close();
+            return;
+        }
+        socket.attach(pipe, this);
+    }
+
+    @Override
+    public void handshakeFailed(final Exception cause)
+    {
+        socket.counters.increment(Counter.HANDSHAKE_FAILURES);
+        LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socket.socketId + ": handshake failed on " + url() + ": " + cause);
+    }
+
+    // ---------------------------------------------------------------- PipeOwner
+
+    @Override
+    public void pipeAttached(final EnginePipe pipe)
+    {
+        // Nothing to track: the transport listener closes its own pipes.
+    }
+
+    @Override
+    public void pipeClosed(final EnginePipe pipe, final CloseReason reason)
+    {
+        // Accepted pipes are not re-established by the listener side.
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Listener[" + (transport == null ? "?" : transport.url()) + "]";
+    }
+}

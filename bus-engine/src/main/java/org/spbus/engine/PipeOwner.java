@@ -1,0 +1,13 @@
+package org.spbus.engine;
+
+import org.spbus.spi.CloseReason;
+
+/** The listener or dialer a pipe belongs to. */
+interface PipeOwner
+{
+    /** The pipe was attached to the socket. */
+    void pipeAttached(EnginePipe pipe);
+
+    /** The pipe ended. Called on a transport thread; must not block. */
+    void pipeClosed(EnginePipe pipe, CloseReason reason);
+}

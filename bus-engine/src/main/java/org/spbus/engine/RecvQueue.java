@@ -1,0 +1,157 @@
+package org.spbus.engine;
+
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+import org.spbus.BusClosedException;
+import org.spbus.BusException;
+import org.spbus.Message;
+
+/**
+ * The socket's bounded receive queue: lock-free for producers (pipe readers) and for
+ * receivers that find a message; a receiver that must wait parks on a condition, and a
+ * producer takes the lock only when someone waits.
+ */
+final class RecvQueue
+{
+    private final ManyToManyConcurrentArrayQueue<Message> queue;
+    private final int limit;
+    private final AtomicInteger waiters = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private volatile boolean closed;
+
+    RecvQueue(final int limit)
+    {
+        this.limit = limit;
+        this.queue = new ManyToManyConcurrentArrayQueue<>(Math.max(2, limit));
+    }
+
+    /** Adds a message; false if the queue is full (the caller counts the drop). */
+    boolean offer(final Message m)
+    {
+        if (queue.size() >= limit || !queue.offer(m))
+        {
+            return false;
+        }
+        VarHandle.fullFence();
+        if (waiters.get() > 0)
+        {
+            lock.lock();
+            try
+            {
+                notEmpty.signal();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Takes a message, waiting up to {@code timeoutNanos} (negative: forever; 0: not at all).
+     *
+     * @return the message, or {@code null} on timeout
+     * @throws BusClosedException once closed
+     * @throws BusException if the thread is interrupted while waiting (its interrupt flag is set again)
+     */
+    Message poll(final long timeoutNanos)
+    {
+        if (closed)
+        {
+            throw closedException();
+        }
+        Message m = queue.poll();
+        if (m != null || timeoutNanos == 0)
+        {
+            return m;
+        }
+        final long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        waiters.incrementAndGet();
+        try
+        {
+            while (true)
+            {
+                if (closed)
+                {
+                    throw closedException();
+                }
+                m = queue.poll();
+                if (m != null)
+                {
+                    return m;
+                }
+                try
+                {
+                    if (timeoutNanos < 0)
+                    {
+                        notEmpty.await();
+                    }
+                    else
+                    {
+                        final long left = deadline - System.nanoTime();
+                        if (left <= 0)
+                        {
+                            return null;
+                        }
+                        notEmpty.awaitNanos(left);
+                    }
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new BusException("receive interrupted", e);
+                }
+            }
+        }
+        finally
+        {
+            waiters.decrementAndGet();
+            lock.unlock();
+        }
+    }
+
+    int size()
+    {
+        return queue.size();
+    }
+
+    void close()
+    {
+        closed = true;
+        lock.lock();
+        try
+        {
+            notEmpty.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        queue.clear();
+    }
+
+    private static BusClosedException closedException()
+    {
+        return new BusClosedException("socket closed");
+    }
+
+    static long toNanos(final java.time.Duration d)
+    {
+        try
+        {
+            return d.toNanos();
+        }
+        catch (final ArithmeticException e)
+        {
+            return TimeUnit.DAYS.toNanos(365 * 100);
+        }
+    }
+}
