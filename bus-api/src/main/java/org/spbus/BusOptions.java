@@ -48,6 +48,7 @@ public final class BusOptions
     private final Duration reconnectMax;
     private final Duration handshakeTimeout;
     private final boolean tcpNoDelay;
+    private final java.util.Map<String, String> transportProperties;
 
     private BusOptions(final Builder b)
     {
@@ -59,6 +60,7 @@ public final class BusOptions
         this.reconnectMax = b.reconnectMax;
         this.handshakeTimeout = b.handshakeTimeout;
         this.tcpNoDelay = b.tcpNoDelay;
+        this.transportProperties = java.util.Map.copyOf(b.transportProperties);
     }
 
     /**
@@ -97,6 +99,7 @@ public final class BusOptions
         b.reconnectMax = reconnectMax;
         b.handshakeTimeout = handshakeTimeout;
         b.tcpNoDelay = tcpNoDelay;
+        b.transportProperties.putAll(transportProperties);
         return b;
     }
 
@@ -193,13 +196,26 @@ public final class BusOptions
         return tcpNoDelay;
     }
 
+    /**
+     * Returns the transport-specific settings passed to every listener and dialer, such as
+     * {@code ipc.permissions} or {@code ipc.allowedUids} for the Unix transport; each transport
+     * documents the keys it reads and ignores the others.
+     *
+     * @return an unmodifiable map of setting names to values
+     */
+    public java.util.Map<String, String> transportProperties()
+    {
+        return transportProperties;
+    }
+
     @Override
     public String toString()
     {
         return "BusOptions[sendQueueSize=" + sendQueueSize + ", recvQueueSize=" + recvQueueSize
             + ", recvTimeout=" + (recvTimeout == null ? "forever" : recvTimeout) + ", recvMaxSize=" + recvMaxSize
             + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax
-            + ", handshakeTimeout=" + handshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + "]";
+            + ", handshakeTimeout=" + handshakeTimeout + ", tcpNoDelay=" + tcpNoDelay
+            + (transportProperties.isEmpty() ? "" : ", transportProperties=" + transportProperties) + "]";
     }
 
     /**
@@ -215,6 +231,7 @@ public final class BusOptions
         private Duration reconnectMax = Duration.ZERO;
         private Duration handshakeTimeout = Duration.ofMillis(10_000);
         private boolean tcpNoDelay = true;
+        private final java.util.Map<String, String> transportProperties = new java.util.TreeMap<>();
 
         private Builder()
         {
@@ -347,6 +364,28 @@ public final class BusOptions
         public Builder tcpNoDelay(final boolean on)
         {
             this.tcpNoDelay = on;
+            return this;
+        }
+
+        /**
+         * Sets a transport-specific setting (see {@link BusOptions#transportProperties()}).
+         *
+         * @param key   the setting's name, for example {@code ipc.permissions}
+         * @param value its value, for example {@code 0600}; {@code null} removes the setting
+         * @return this builder
+         * @throws NullPointerException if {@code key} is {@code null}
+         */
+        public Builder transportProperty(final String key, final String value)
+        {
+            Objects.requireNonNull(key, "key");
+            if (value == null)
+            {
+                transportProperties.remove(key);
+            }
+            else
+            {
+                transportProperties.put(key, value);
+            }
             return this;
         }
 

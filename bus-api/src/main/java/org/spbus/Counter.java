@@ -47,6 +47,8 @@ public enum Counter
     RECONNECTS("reconnects", "pipes"),
     /** Connections closed during the SP header exchange: bad header, wrong protocol, timeout, early close. Connections. */
     HANDSHAKE_FAILURES("handshake_failures", "connections"),
+    /** Connections refused by access control (for example a peer uid outside the allowed set) before any message. Connections. */
+    PEERS_REJECTED("peers_rejected", "connections"),
     /** Pipes closed for a framing error: length over the receive maximum size, bad IPC message type. Pipes. */
     PROTOCOL_ERRORS("protocol_errors", "pipes"),
     /** Pipes closed by an I/O error or end of stream from the peer. Pipes. */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -60,7 +59,7 @@ final class BusSocketImpl implements BusSocket
         this.recvQueue = new RecvQueue(options.recvQueueSize());
         this.defaultRecvTimeoutNanos = options.recvTimeout() == null ? -1 : RecvQueue.toNanos(options.recvTimeout());
         this.endpointConfig = new EndpointConfig(BUS0, BUS0, options.recvMaxSize(),
-            options.handshakeTimeout().toNanos(), options.tcpNoDelay(), Map.of());
+            options.handshakeTimeout().toNanos(), options.tcpNoDelay(), options.transportProperties());
     }
 
     // ---------------------------------------------------------------- send

@@ -153,6 +153,10 @@ final class DialerImpl implements Dialer, PipeOwner
                 {
                     socket.counters.increment(Counter.HANDSHAKE_FAILURES);
                 }
+                else if (cause instanceof org.spbus.PeerRejectedException)
+                {
+                    socket.counters.increment(Counter.PEERS_REJECTED);
+                }
                 LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socket.socketId + ": dial " + url() + " failed: " + cause);
                 if (!failFirst(cause))
                 {

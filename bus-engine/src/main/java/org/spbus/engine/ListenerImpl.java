@@ -80,7 +80,8 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
     @Override
     public void handshakeFailed(final Exception cause)
     {
-        socket.counters.increment(Counter.HANDSHAKE_FAILURES);
+        socket.counters.increment(cause instanceof org.spbus.PeerRejectedException ? Counter.PEERS_REJECTED
+            : Counter.HANDSHAKE_FAILURES);
         LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socket.socketId + ": handshake failed on " + url() + ": " + cause);
     }
 

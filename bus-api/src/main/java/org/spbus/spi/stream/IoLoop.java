@@ -140,6 +140,10 @@ final class IoLoop implements Runnable
      */
     void scheduleWrite(final StreamPipe pipe)
     {
+        if (!pipe.inReadyStack.compareAndSet(false, true))
+        {
+            return;
+        }
         StreamPipe head;
         do
         {
@@ -211,6 +215,19 @@ final class IoLoop implements Runnable
         finally
         {
             runTasks();
+            // Endpoints close their channels before the last reference goes; anything still
+            // registered here would be a leak, so close it rather than leave a descriptor open.
+            for (final SelectionKey k : selector.keys())
+            {
+                try
+                {
+                    k.channel().close();
+                }
+                catch (final IOException e)
+                {
+                    LOG.log(System.Logger.Level.DEBUG, "closing leftover channel", e);
+                }
+            }
             try
             {
                 selector.close();
@@ -276,6 +293,7 @@ final class IoLoop implements Runnable
         {
             final StreamPipe next = p.nextReady;
             p.nextReady = null;
+            p.inReadyStack.set(false);
             p.flush();
             p = next;
         }

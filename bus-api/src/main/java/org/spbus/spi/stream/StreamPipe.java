@@ -68,6 +68,8 @@ final class StreamPipe implements TransportPipe, IoHandler
 
     /** Link in the loop's ready-to-write stack. */
     StreamPipe nextReady;
+    /** Whether this pipe is in the loop's ready-to-write stack. */
+    final java.util.concurrent.atomic.AtomicBoolean inReadyStack = new java.util.concurrent.atomic.AtomicBoolean();
 
     StreamPipe(final IoLoop loop, final SocketChannel channel, final StreamSupport support, final EndpointConfig config,
         final PipeOwner owner)
@@ -145,8 +147,14 @@ final class StreamPipe implements TransportPipe, IoHandler
     {
         state = HANDSHAKE;
         support.configurer().configure(channel, config);
-        local = support.format(channel.getLocalAddress());
+        local = support.formatLocal(channel.getLocalAddress());
         remote = support.format(channel.getRemoteAddress());
+        final BusException refused = support.admission().check(channel, config);
+        if (refused != null)
+        {
+            fail(refused);
+            return;
+        }
         final ByteBuffer hdr = ByteBuffer.wrap(SpHeader.encode(config.protocolId()));
         channel.write(hdr);
         if (hdr.hasRemaining())

@@ -26,6 +26,8 @@ public final class StreamSupport
     private final ChannelConfigurer configurer;
     private final Function<SocketAddress, String> formatter;
     private final Function<SocketChannel, Map<String, Object>> properties;
+    private final Admission admission;
+    private final Function<SocketAddress, String> localFormatter;
 
     /**
      * Describes a stream transport.
@@ -43,6 +45,50 @@ public final class StreamSupport
         this.configurer = Objects.requireNonNull(configurer, "configurer");
         this.formatter = Objects.requireNonNull(formatter, "formatter");
         this.properties = Objects.requireNonNull(properties, "properties");
+        this.admission = (ch, cfg) -> null;
+        this.localFormatter = formatter;
+    }
+
+    private StreamSupport(final StreamSupport base, final Admission admission,
+        final Function<SocketAddress, String> localFormatter)
+    {
+        this.framing = base.framing;
+        this.configurer = base.configurer;
+        this.formatter = base.formatter;
+        this.properties = base.properties;
+        this.admission = admission;
+        this.localFormatter = localFormatter;
+    }
+
+    /**
+     * Returns a copy that prints pipes' local addresses with {@code localFormatter}, for
+     * example a listener's URL where the bound address would print differently.
+     *
+     * @param localFormatter turns a local socket address into a URL
+     * @return a new support object
+     * @throws NullPointerException if {@code localFormatter} is {@code null}
+     */
+    public StreamSupport withFormatter(final Function<SocketAddress, String> localFormatter)
+    {
+        return new StreamSupport(this, admission, Objects.requireNonNull(localFormatter, "localFormatter"));
+    }
+
+    /**
+     * Returns a copy that runs {@code admission} on every connection, right after it is
+     * established and before any byte is exchanged; a connection it refuses is closed at once.
+     *
+     * @param admission the access check
+     * @return a new support object
+     * @throws NullPointerException if {@code admission} is {@code null}
+     */
+    public StreamSupport withAdmission(final Admission admission)
+    {
+        return new StreamSupport(this, Objects.requireNonNull(admission, "admission"), localFormatter);
+    }
+
+    Admission admission()
+    {
+        return admission;
     }
 
     /**
@@ -68,6 +114,11 @@ public final class StreamSupport
     String format(final SocketAddress address)
     {
         return address == null ? "" : formatter.apply(address);
+    }
+
+    String formatLocal(final SocketAddress address)
+    {
+        return address == null ? "" : localFormatter.apply(address);
     }
 
     Map<String, Object> properties(final SocketChannel channel)
@@ -104,6 +155,24 @@ public final class StreamSupport
             return new TransportException("no route to " + address, e);
         }
         return new TransportException("cannot connect to " + address + ": " + msg, e);
+    }
+
+    /**
+     * Decides whether a newly connected peer may use the bus, for example by its credentials.
+     */
+    @FunctionalInterface
+    public interface Admission
+    {
+        /**
+         * Checks a connected channel.
+         *
+         * @param channel the channel, connected, before the header exchange
+         * @param config  the endpoint's settings
+         * @return {@code null} to admit, or the reason to refuse (usually a
+         *         {@link org.spbus.PeerRejectedException}), which the listener counts
+         * @throws IOException if the check itself fails; the connection is then refused
+         */
+        BusException check(SocketChannel channel, EndpointConfig config) throws IOException;
     }
 
     /**
