@@ -170,6 +170,21 @@ public interface BusSocket extends AutoCloseable
     Dialer dial(String url, DialMode mode);
 
     /**
+     * Returns the pipes attached right now.
+     *
+     * @return an unmodifiable snapshot, in attach order
+     */
+    java.util.List<Pipe> pipes();
+
+    /**
+     * Finds an attached pipe by id, for example the one a {@link Message} came from.
+     *
+     * @param id a pipe id
+     * @return the pipe, or empty if no attached pipe has that id
+     */
+    java.util.Optional<Pipe> pipe(int id);
+
+    /**
      * Returns the options the socket was opened with.
      *
      * @return the options; never blocks

@@ -363,6 +363,31 @@ final class BusSocketImpl implements BusSocket
     // ---------------------------------------------------------------- lifecycle
 
     @Override
+    public List<org.spbus.Pipe> pipes()
+    {
+        final EnginePipe[] ps = pipes;
+        final org.spbus.Pipe[] views = new org.spbus.Pipe[ps.length];
+        for (int i = 0; i < ps.length; i++)
+        {
+            views[i] = ps[i].view;
+        }
+        return List.of(views);
+    }
+
+    @Override
+    public java.util.Optional<org.spbus.Pipe> pipe(final int id)
+    {
+        for (final EnginePipe p : pipes)
+        {
+            if (p.id == id)
+            {
+                return java.util.Optional.of(p.view);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public BusOptions options()
     {
         return options;

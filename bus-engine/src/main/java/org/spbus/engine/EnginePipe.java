@@ -142,6 +142,52 @@ final class EnginePipe implements PipeHandler
         }
     }
 
+    /** The application's view of this pipe. */
+    final org.spbus.Pipe view = new org.spbus.Pipe()
+    {
+        @Override
+        public int id()
+        {
+            return id;
+        }
+
+        @Override
+        public String localAddress()
+        {
+            return transport.localAddress();
+        }
+
+        @Override
+        public String remoteAddress()
+        {
+            return transport.remoteAddress();
+        }
+
+        @Override
+        public java.util.Map<String, Object> properties()
+        {
+            return transport.properties();
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return !closed;
+        }
+
+        @Override
+        public void close()
+        {
+            transport.close();
+        }
+
+        @Override
+        public String toString()
+        {
+            return EnginePipe.this.toString();
+        }
+    };
+
     int queued()
     {
         return ring.size();
