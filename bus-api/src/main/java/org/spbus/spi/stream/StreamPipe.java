@@ -143,6 +143,20 @@ final class StreamPipe implements TransportPipe, IoHandler
         }, config.handshakeTimeoutNanos());
     }
 
+    /** The peer went away: a failed handshake, or the end of an open pipe. */
+    private void peerGone(final IOException cause)
+    {
+        if (state == OPEN)
+        {
+            close(cause == null ? CloseReason.PEER_CLOSED : CloseReason.IO_ERROR, cause);
+        }
+        else if (state != CLOSED)
+        {
+            fail(new ConnectionRefusedException("connection closed by the peer during the SP header exchange"
+                + (state == HANDSHAKE ? " (after " + peerHeaderFill + " of 8 header bytes)" : ""), cause));
+        }
+    }
+
     private void beginHandshake() throws IOException
     {
         state = HANDSHAKE;
@@ -156,7 +170,15 @@ final class StreamPipe implements TransportPipe, IoHandler
             return;
         }
         final ByteBuffer hdr = ByteBuffer.wrap(SpHeader.encode(config.protocolId()));
-        channel.write(hdr);
+        try
+        {
+            channel.write(hdr);
+        }
+        catch (final IOException e)
+        {
+            peerGone(e);
+            return;
+        }
         if (hdr.hasRemaining())
         {
             pendingOut = ByteBuffer.allocate(64);
@@ -268,6 +290,9 @@ final class StreamPipe implements TransportPipe, IoHandler
     {
         if (!k.isValid())
         {
+            // Not cancelled by us (we set CLOSED first): the selector gave up on the channel,
+            // as junixsocket's does when the peer hangs up.
+            peerGone(null);
             return;
         }
         final int ops = k.readyOps();
@@ -323,7 +348,7 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
         catch (final IOException e)
         {
-            fail(new ConnectionRefusedException("connection closed during the SP header exchange", e));
+            peerGone(e);
         }
     }
 
@@ -340,27 +365,12 @@ final class StreamPipe implements TransportPipe, IoHandler
             }
             catch (final IOException e)
             {
-                if (state == HANDSHAKE)
-                {
-                    fail(new ConnectionRefusedException("connection reset during the SP header exchange", e));
-                }
-                else
-                {
-                    close(CloseReason.IO_ERROR, e);
-                }
+                peerGone(e);
                 return;
             }
-            if (n < 0)
+            if (n < 0 || (n == 0 && i == 0 && support.zeroReadIsEof()))
             {
-                if (state == HANDSHAKE)
-                {
-                    fail(new ConnectionRefusedException("peer closed the connection during the SP header exchange"
-                        + " (after " + peerHeaderFill + " of 8 header bytes)", null));
-                }
-                else
-                {
-                    close(CloseReason.PEER_CLOSED, null);
-                }
+                peerGone(null);
                 return;
             }
             if (n == 0)
@@ -701,6 +711,19 @@ final class StreamPipe implements TransportPipe, IoHandler
         if (key != null)
         {
             key.cancel();
+        }
+        try
+        {
+            // Tell the peer at once even where the descriptor's close is deferred until the
+            // selector lets go of it (junixsocket does so).
+            if (channel.isConnected())
+            {
+                channel.shutdownOutput();
+            }
+        }
+        catch (final IOException e)
+        {
+            // already gone
         }
         try
         {

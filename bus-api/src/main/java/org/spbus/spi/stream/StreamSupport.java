@@ -28,6 +28,7 @@ public final class StreamSupport
     private final Function<SocketChannel, Map<String, Object>> properties;
     private final Admission admission;
     private final Function<SocketAddress, String> localFormatter;
+    private final boolean zeroReadIsEof;
 
     /**
      * Describes a stream transport.
@@ -47,11 +48,13 @@ public final class StreamSupport
         this.properties = Objects.requireNonNull(properties, "properties");
         this.admission = (ch, cfg) -> null;
         this.localFormatter = formatter;
+        this.zeroReadIsEof = false;
     }
 
     private StreamSupport(final StreamSupport base, final Admission admission,
-        final Function<SocketAddress, String> localFormatter)
+        final Function<SocketAddress, String> localFormatter, final boolean zeroReadIsEof)
     {
+        this.zeroReadIsEof = zeroReadIsEof;
         this.framing = base.framing;
         this.configurer = base.configurer;
         this.formatter = base.formatter;
@@ -70,7 +73,8 @@ public final class StreamSupport
      */
     public StreamSupport withFormatter(final Function<SocketAddress, String> localFormatter)
     {
-        return new StreamSupport(this, admission, Objects.requireNonNull(localFormatter, "localFormatter"));
+        return new StreamSupport(this, admission, Objects.requireNonNull(localFormatter, "localFormatter"),
+            zeroReadIsEof);
     }
 
     /**
@@ -83,12 +87,29 @@ public final class StreamSupport
      */
     public StreamSupport withAdmission(final Admission admission)
     {
-        return new StreamSupport(this, Objects.requireNonNull(admission, "admission"), localFormatter);
+        return new StreamSupport(this, Objects.requireNonNull(admission, "admission"), localFormatter, zeroReadIsEof);
     }
 
     Admission admission()
     {
         return admission;
+    }
+
+    /**
+     * Returns a copy for channels whose non-blocking {@code read} reports end of stream as 0
+     * bytes instead of -1 (junixsocket 2.10 does): a read that returns nothing right after the
+     * selector reported the channel readable is then taken as the peer having closed.
+     *
+     * @return a new support object
+     */
+    public StreamSupport withZeroReadAsEndOfStream()
+    {
+        return new StreamSupport(this, admission, localFormatter, true);
+    }
+
+    boolean zeroReadIsEof()
+    {
+        return zeroReadIsEof;
     }
 
     /**
