@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,8 +50,8 @@ import org.spbus.spi.stream.StreamSupport;
  * <p>Settings read from {@link org.spbus.BusOptions#transportProperties()}:
  * <ul>
  *   <li>{@value #PERMISSIONS}: the socket file's mode in octal, for example {@code 0600}.
- *       The socket is bound inside a fresh private (0700) directory, given this mode, then
- *       renamed into place, so there is no moment at which other users could connect.
+ *       The socket is bound inside a fresh private (0700) directory beside it, given this mode, then
+ *       hard-linked into place, so there is no moment at which other users could connect.
  *       Ignored for {@code abstract://}, which has no file.</li>
  *   <li>{@value #ALLOWED_UIDS}: a comma-separated list of uids. A peer whose uid
  *       ({@code SO_PEERCRED}) is not listed is closed before the header exchange, and counted
@@ -108,17 +107,34 @@ public final class UnixTransport implements Transport
                 throw new TransportException("cannot listen on " + url + ": directory " + parent + " does not exist", null);
             }
             removeIfStale(path, url);
+            final Path privateDir;
             if (perms == null)
             {
                 bind(ch, AFUNIXSocketAddress.of(path), url);
+                privateDir = null;
             }
             else
             {
-                bindWithPermissions(ch, path, parent, perms, url);
+                privateDir = bindWithPermissions(ch, path, parent, perms, url);
             }
             final Object fileKey = fileKey(path);
             final StreamSupport own = support.withFormatter(local -> a.url());
-            return StreamListener.start(ch, a.url(), own, config, handler, () -> removeIfOurs(path, fileKey));
+            return StreamListener.start(ch, a.url(), own, config, handler, () ->
+            {
+                removeIfOurs(path, fileKey);
+                if (privateDir != null)
+                {
+                    removeIfOurs(privateDir.resolve("s"), fileKey);
+                    try
+                    {
+                        Files.deleteIfExists(privateDir);
+                    }
+                    catch (final IOException e)
+                    {
+                        // not empty or gone: leave it
+                    }
+                }
+            });
         }
         catch (final IOException e)
         {
@@ -155,8 +171,9 @@ public final class UnixTransport implements Transport
 
     private static StreamSupport support(final EndpointConfig config)
     {
+        // junixsocket 2.10's non-blocking read returns 0, not -1, once the peer has closed.
         final StreamSupport base = new StreamSupport(Framing.IPC, (ch, cfg) -> { }, UnixTransport::format,
-            UnixTransport::credentials);
+            UnixTransport::credentials).withZeroReadAsEndOfStream();
         final String allowed = config.properties().get(ALLOWED_UIDS);
         if (allowed == null)
         {
@@ -244,16 +261,20 @@ public final class UnixTransport implements Transport
     }
 
     /**
-     * Binds in a private directory, sets the mode, then renames the socket into place: other
-     * users cannot reach the socket before it has its final mode.
+     * Binds inside a fresh private (0700) directory, sets the socket's mode, then links it into
+     * place: other users cannot reach the socket before it has its final mode. The private
+     * directory ({@code .spXXXXXXXX/s} beside the target) stays while the listener lives
+     * (junixsocket closes a listener whose bound path disappears) and is removed on close.
+     *
+     * @return the private directory, to remove on close
      */
-    private static void bindWithPermissions(final AFUNIXServerSocketChannel ch, final Path path, final Path parent,
+    private static Path bindWithPermissions(final AFUNIXServerSocketChannel ch, final Path path, final Path parent,
         final Set<PosixFilePermission> perms, final String url) throws IOException
     {
         Path dir = null;
         for (int i = 0; i < 10 && dir == null; i++)
         {
-            final Path d = parent.resolve(".sp" + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
+            final Path d = parent.resolve(".sp" + String.format("%08x", ThreadLocalRandom.current().nextInt()));
             try
             {
                 dir = Files.createDirectory(d, PosixFilePermissions.asFileAttribute(
@@ -269,6 +290,7 @@ public final class UnixTransport implements Transport
             throw new IOException("cannot create a private directory in " + parent);
         }
         final Path tmp = dir.resolve("s");
+        boolean ok = false;
         try
         {
             if (tmp.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
@@ -280,12 +302,17 @@ public final class UnixTransport implements Transport
             }
             bind(ch, AFUNIXSocketAddress.of(tmp), url);
             Files.setPosixFilePermissions(tmp, perms);
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+            Files.createLink(path, tmp);
+            ok = true;
+            return dir;
         }
         finally
         {
-            Files.deleteIfExists(tmp);
-            Files.deleteIfExists(dir);
+            if (!ok)
+            {
+                Files.deleteIfExists(tmp);
+                Files.deleteIfExists(dir);
+            }
         }
     }
 
