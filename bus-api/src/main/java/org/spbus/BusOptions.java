@@ -23,6 +23,7 @@ import java.util.Objects;
  *   <tr><td>{@link #reconnectMax()}</td><td>duration, 0 = no growth</td><td>0</td><td>reconnect-time-max</td></tr>
  *   <tr><td>{@link #handshakeTimeout()}</td><td>duration</td><td>10 000 ms</td><td>(fixed in NNG)</td></tr>
  *   <tr><td>{@link #tcpNoDelay()}</td><td>boolean</td><td>true</td><td>tcp-nodelay</td></tr>
+ *   <tr><td>{@link #raw()}</td><td>boolean</td><td>false</td><td>raw (nng_bus0_open_raw)</td></tr>
  * </table>
  */
 public final class BusOptions
@@ -48,6 +49,7 @@ public final class BusOptions
     private final Duration reconnectMax;
     private final Duration handshakeTimeout;
     private final boolean tcpNoDelay;
+    private final boolean raw;
     private final java.util.Map<String, String> transportProperties;
 
     private BusOptions(final Builder b)
@@ -60,6 +62,7 @@ public final class BusOptions
         this.reconnectMax = b.reconnectMax;
         this.handshakeTimeout = b.handshakeTimeout;
         this.tcpNoDelay = b.tcpNoDelay;
+        this.raw = b.raw;
         this.transportProperties = java.util.Map.copyOf(b.transportProperties);
     }
 
@@ -99,6 +102,7 @@ public final class BusOptions
         b.reconnectMax = reconnectMax;
         b.handshakeTimeout = handshakeTimeout;
         b.tcpNoDelay = tcpNoDelay;
+        b.raw = raw;
         b.transportProperties.putAll(transportProperties);
         return b;
     }
@@ -197,6 +201,20 @@ public final class BusOptions
     }
 
     /**
+     * Returns whether the socket is opened in raw mode (NNG {@code nng_bus0_open_raw}): each
+     * received {@link Message} keeps the id of the pipe it came from, and
+     * {@link BusSocket#send(Message)} sends a message to every pipe except the one its
+     * {@link Message#pipeId()} names. Raw sockets are what a {@link Device} relays between.
+     * Raw or cooked never shows on the wire.
+     *
+     * @return {@code true} for raw mode; {@code false} (the default) for cooked
+     */
+    public boolean raw()
+    {
+        return raw;
+    }
+
+    /**
      * Returns the transport-specific settings passed to every listener and dialer, such as
      * {@code ipc.permissions} or {@code ipc.allowedUids} for the Unix transport; each transport
      * documents the keys it reads and ignores the others.
@@ -214,7 +232,7 @@ public final class BusOptions
         return "BusOptions[sendQueueSize=" + sendQueueSize + ", recvQueueSize=" + recvQueueSize
             + ", recvTimeout=" + (recvTimeout == null ? "forever" : recvTimeout) + ", recvMaxSize=" + recvMaxSize
             + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax
-            + ", handshakeTimeout=" + handshakeTimeout + ", tcpNoDelay=" + tcpNoDelay
+            + ", handshakeTimeout=" + handshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + (raw ? ", raw" : "")
             + (transportProperties.isEmpty() ? "" : ", transportProperties=" + transportProperties) + "]";
     }
 
@@ -231,6 +249,7 @@ public final class BusOptions
         private Duration reconnectMax = Duration.ZERO;
         private Duration handshakeTimeout = Duration.ofMillis(10_000);
         private boolean tcpNoDelay = true;
+        private boolean raw;
         private final java.util.Map<String, String> transportProperties = new java.util.TreeMap<>();
 
         private Builder()
@@ -364,6 +383,18 @@ public final class BusOptions
         public Builder tcpNoDelay(final boolean on)
         {
             this.tcpNoDelay = on;
+            return this;
+        }
+
+        /**
+         * Sets raw mode (see {@link BusOptions#raw()}).
+         *
+         * @param on {@code true} for a raw socket
+         * @return this builder
+         */
+        public Builder raw(final boolean on)
+        {
+            this.raw = on;
             return this;
         }
 

@@ -59,6 +59,29 @@ public interface BusSocket extends AutoCloseable
     void send(ByteBuffer body);
 
     /**
+     * Sends a message. On a cooked socket this is {@link #send(byte[])} of its body (the pipe
+     * id is ignored, as NNG does since its issue #441). On a raw socket ({@link BusOptions#raw()})
+     * a message with a non-zero {@link Message#pipeId()} goes to every pipe except that one, so
+     * that a message received from a pipe and sent back unchanged never returns to its origin
+     * (NNG bus0 raw mode, sp-wire-protocol.md section 6.5); a pipe id of 0 sends to all pipes.
+     * Never blocks.
+     *
+     * @param message the message; its body is copied before the call returns
+     * @throws BusClosedException if the socket is closed
+     * @throws NullPointerException if {@code message} is {@code null}
+     */
+    void send(Message message);
+
+    /**
+     * Registers the listener told when pipes are added and removed, replacing any previous one
+     * ({@code null} removes it). See {@link PipeListener} for the order and thread of the calls.
+     *
+     * @param listener the listener, or {@code null}
+     * @throws BusClosedException if the socket is closed
+     */
+    void setPipeListener(PipeListener listener);
+
+    /**
      * Receives the next message from any pipe, waiting for {@link BusOptions#recvTimeout()}
      * (forever by default).
      *

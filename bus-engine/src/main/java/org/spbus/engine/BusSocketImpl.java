@@ -52,6 +52,8 @@ final class BusSocketImpl implements BusSocket
     private final List<DialerImpl> dialers = new ArrayList<>();
     private ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
+    private volatile org.spbus.PipeListener pipeListener;
+    private volatile Thread executorThread;
 
     BusSocketImpl(final BusOptions options)
     {
@@ -105,6 +107,46 @@ final class BusSocketImpl implements BusSocket
         broadcast(ps, copy);
     }
 
+    @Override
+    public void send(final Message message)
+    {
+        Objects.requireNonNull(message, "message");
+        if (!options.raw() || message.pipeId() == 0)
+        {
+            send(message.body());
+            return;
+        }
+        checkOpen();
+        final byte[] body = message.body();
+        final EnginePipe[] ps = pipes;
+        counters.increment(Counter.MESSAGES_SENT);
+        counters.add(Counter.BYTES_SENT, body.length);
+        int targets = 0;
+        for (final EnginePipe p : ps)
+        {
+            if (p.id != message.pipeId())
+            {
+                targets++;
+            }
+        }
+        if (targets == 0)
+        {
+            counters.increment(Counter.DROPPED_NO_PEERS);
+            return;
+        }
+        final OutboundMessage m = new OutboundMessage(body.clone(), body.length, targets);
+        int dropped = 0;
+        for (final EnginePipe p : ps)
+        {
+            if (p.id != message.pipeId() && !p.offer(m))
+            {
+                m.release();
+                dropped++;
+            }
+        }
+        count(targets, dropped);
+    }
+
     private void broadcast(final EnginePipe[] ps, final byte[] copy)
     {
         final OutboundMessage m = new OutboundMessage(copy, copy.length, ps.length);
@@ -117,14 +159,26 @@ final class BusSocketImpl implements BusSocket
                 dropped++;
             }
         }
+        count(ps.length, dropped);
+    }
+
+    private void count(final int targets, final int dropped)
+    {
         if (dropped > 0)
         {
             counters.add(Counter.DROPPED_SEND_QUEUE_FULL, dropped);
         }
-        if (dropped < ps.length)
+        if (dropped < targets)
         {
-            counters.add(Counter.PIPE_MESSAGES_QUEUED, ps.length - dropped);
+            counters.add(Counter.PIPE_MESSAGES_QUEUED, targets - dropped);
         }
+    }
+
+    @Override
+    public void setPipeListener(final org.spbus.PipeListener listener)
+    {
+        checkOpen();
+        pipeListener = listener;
     }
 
     // ---------------------------------------------------------------- receive
@@ -263,21 +317,30 @@ final class BusSocketImpl implements BusSocket
         }
     }
 
-    /** The socket's timer thread, started on first use, for redials. */
-    ScheduledThreadPoolExecutor timer()
+    /**
+     * The socket's own thread, started on first use: redials and pipe events. Events run in
+     * submission order, outside any lock.
+     */
+    ScheduledThreadPoolExecutor executor()
     {
         synchronized (lock)
         {
+            if (timer == null && closed)
+            {
+                throw new java.util.concurrent.RejectedExecutionException("socket closed");
+            }
             if (timer == null)
             {
                 final ThreadFactory tf = r ->
                 {
-                    final Thread t = new Thread(r, "spbus-socket-" + socketId + "-dialer");
+                    final Thread t = new Thread(r, "spbus-socket-" + socketId + "-events");
                     t.setDaemon(true);
+                    executorThread = t;
                     return t;
                 };
                 timer = new ScheduledThreadPoolExecutor(1, tf);
                 timer.setRemoveOnCancelPolicy(true);
+                timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             }
             return timer;
         }
@@ -286,38 +349,89 @@ final class BusSocketImpl implements BusSocket
     // ---------------------------------------------------------------- pipes
 
     /**
-     * Attaches a handshaken pipe: starts it, then publishes it to senders.
-     *
-     * @return the engine pipe, or {@code null} if the socket is closed (the pipe is closed)
+     * Attaches a handshaken pipe: tells the pipe listener ({@code adding}), starts the pipe,
+     * publishes it to senders, tells the listener ({@code added}) and the owner. Without a pipe
+     * listener this runs on the calling transport thread; with one, on the socket's event thread.
      */
-    EnginePipe attach(final TransportPipe tp, final PipeOwner owner)
+    void attach(final TransportPipe tp, final PipeOwner owner)
     {
         if (closed)
         {
             tp.close();
-            return null;
+            owner.attachFailed(new BusClosedException("socket closed"));
+            return;
         }
         final EnginePipe p = new EnginePipe(this, tp, owner, options.sendQueueSize());
-        tp.start(p);
+        final org.spbus.PipeListener l = pipeListener;
+        if (l == null)
+        {
+            complete(p, null);
+            return;
+        }
+        try
+        {
+            executor().execute(() ->
+            {
+                try
+                {
+                    l.adding(p.view);
+                }
+                catch (final RuntimeException e)
+                {
+                    LOG.log(System.Logger.Level.WARNING, "pipe listener failed in adding", e);
+                }
+                if (p.rejected)
+                {
+                    counters.increment(Counter.PEERS_REJECTED);
+                    tp.close();
+                    owner.attachFailed(new org.spbus.PeerRejectedException("pipe refused by the pipe listener"));
+                    return;
+                }
+                complete(p, l);
+            });
+        }
+        catch (final java.util.concurrent.RejectedExecutionException e)
+        {
+            tp.close();
+            owner.attachFailed(new BusClosedException("socket closed"));
+        }
+    }
+
+    private void complete(final EnginePipe p, final org.spbus.PipeListener l)
+    {
+        p.transport.start(p);
         synchronized (lock)
         {
-            if (closed || p.closed)
+            if (closed || p.closed || p.rejected)
             {
                 if (!p.closed)
                 {
-                    tp.close();
+                    p.transport.close();
                 }
-                return null;
+                p.owner.attachFailed(closed ? new BusClosedException("socket closed")
+                    : new org.spbus.ProtocolException("pipe closed while attaching"));
+                return;
             }
             final EnginePipe[] old = pipes;
             final EnginePipe[] next = Arrays.copyOf(old, old.length + 1);
             next[old.length] = p;
             pipes = next;
+            p.attached = true;
             counters.increment(Counter.PIPES_TOTAL);
-            owner.pipeAttached(p);
+            p.owner.pipeAttached(p);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socketId + ": " + p + " added");
-        return p;
+        if (l != null)
+        {
+            try
+            {
+                l.added(p.view);
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.log(System.Logger.Level.WARNING, "pipe listener failed in added", e);
+            }
+        }
     }
 
     void pipeClosed(final EnginePipe p, final CloseReason reason, final Throwable cause)
@@ -357,7 +471,45 @@ final class BusSocketImpl implements BusSocket
         if (wasAttached)
         {
             p.owner.pipeClosed(p, reason);
+            final org.spbus.PipeListener l = pipeListener;
+            if (l != null)
+            {
+                final String why = describe(reason, cause);
+                try
+                {
+                    executor().execute(() ->
+                    {
+                        try
+                        {
+                            l.removed(p.view, why);
+                        }
+                        catch (final RuntimeException e)
+                        {
+                            LOG.log(System.Logger.Level.WARNING, "pipe listener failed in removed", e);
+                        }
+                    });
+                }
+                catch (final java.util.concurrent.RejectedExecutionException e)
+                {
+                    // The socket has finished closing.
+                }
+            }
         }
+    }
+
+    private static String describe(final CloseReason reason, final Throwable cause)
+    {
+        final String base;
+        switch (reason)
+        {
+            case LOCAL: base = "closed locally"; break;
+            case PEER_CLOSED: base = "closed by peer"; break;
+            case IO_ERROR: base = "I/O error"; break;
+            case TOO_LARGE: base = "message over the receive maximum size"; break;
+            case PROTOCOL_ERROR: base = "protocol error"; break;
+            default: base = reason.toString();
+        }
+        return cause == null || cause.getMessage() == null ? base : base + ": " + cause.getMessage();
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -431,7 +583,6 @@ final class BusSocketImpl implements BusSocket
             closed = true;
             ls = new ArrayList<>(listeners);
             ds = new ArrayList<>(dialers);
-            t = timer;
         }
         recvQueue.close();
         for (final DialerImpl d : ds)
@@ -447,9 +598,18 @@ final class BusSocketImpl implements BusSocket
         {
             p.transport.close();
         }
-        if (t != null)
+        synchronized (lock)
         {
-            t.shutdownNow();
+            t = timer;
+        }
+        if (t != null && Thread.currentThread() == executorThread)
+        {
+            // Closed from a pipe listener callback: the thread ends when the callback returns.
+            t.shutdown();
+        }
+        else if (t != null)
+        {
+            t.shutdown();
             boolean interrupted = false;
             while (true)
             {

@@ -122,22 +122,7 @@ final class DialerImpl implements Dialer, PipeOwner
             @Override
             public void connected(final TransportPipe tp)
             {
-                final EnginePipe p = socket.attach(tp, DialerImpl.this);
-                if (p == null)
-                {
-                    if (!closed && !socket.isClosed())
-                    {
-                        socket.counters.increment(Counter.DIAL_FAILURES);
-                        if (!failFirst(new ProtocolException("pipe to " + url() + " closed while attaching")))
-                        {
-                            scheduleRedial();
-                        }
-                    }
-                    else
-                    {
-                        failFirst(new BusClosedException("closed while dialing " + url()));
-                    }
-                }
+                socket.attach(tp, DialerImpl.this);
             }
 
             @Override
@@ -199,7 +184,7 @@ final class DialerImpl implements Dialer, PipeOwner
             final long delay = window <= 0 ? 0 : ThreadLocalRandom.current().nextLong(window);
             try
             {
-                pendingRedial = socket.timer().schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+                pendingRedial = socket.executor().schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
             }
             catch (final java.util.concurrent.RejectedExecutionException e)
             {
@@ -241,6 +226,21 @@ final class DialerImpl implements Dialer, PipeOwner
             }
         }
         if (reason != CloseReason.LOCAL || !closed)
+        {
+            scheduleRedial();
+        }
+    }
+
+    @Override
+    public void attachFailed(final BusException cause)
+    {
+        if (closed || socket.isClosed())
+        {
+            failFirst(new BusClosedException("closed while dialing " + url()));
+            return;
+        }
+        socket.counters.increment(Counter.DIAL_FAILURES);
+        if (!failFirst(cause))
         {
             scheduleRedial();
         }

@@ -40,6 +40,10 @@ final class EnginePipe implements PipeHandler
     @SuppressWarnings("unused") // accessed through WRITE_PENDING
     private volatile boolean writePending;
     volatile boolean closed;
+    /** Set once the pipe is published to senders. */
+    volatile boolean attached;
+    /** Set when a pipe listener closed the pipe during {@code adding}. */
+    volatile boolean rejected;
     /** Messages taken by the transport's writer; written by that one thread at a time. */
     private volatile long polled;
     /** Messages the transport reported written; written by that one thread at a time. */
@@ -172,12 +176,16 @@ final class EnginePipe implements PipeHandler
         @Override
         public boolean isOpen()
         {
-            return !closed;
+            return !closed && !rejected;
         }
 
         @Override
         public void close()
         {
+            if (!attached)
+            {
+                rejected = true;
+            }
             transport.close();
         }
 

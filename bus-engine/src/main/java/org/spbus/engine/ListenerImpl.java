@@ -100,6 +100,12 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
     }
 
     @Override
+    public void attachFailed(final org.spbus.BusException cause)
+    {
+        // The peer will redial if it wants to.
+    }
+
+    @Override
     public String toString()
     {
         return "Listener[" + (transport == null ? "?" : transport.url()) + "]";

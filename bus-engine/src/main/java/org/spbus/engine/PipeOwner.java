@@ -10,4 +10,7 @@ interface PipeOwner
 
     /** The pipe ended. Called on a transport thread; must not block. */
     void pipeClosed(EnginePipe pipe, CloseReason reason);
+
+    /** A handshaken pipe could not be attached (socket closing, pipe closed at once, refused by a pipe listener). */
+    void attachFailed(org.spbus.BusException cause);
 }
