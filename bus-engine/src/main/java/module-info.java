@@ -6,6 +6,7 @@
 module org.spbus.engine {
     requires org.spbus.api;
     requires org.agrona.core;
+    requires jdk.jfr;
 
     uses org.spbus.spi.Transport;
     provides org.spbus.spi.SocketProvider with org.spbus.engine.EngineSocketProvider;

@@ -62,6 +62,7 @@ final class BusSocketImpl implements BusSocket
         this.defaultRecvTimeoutNanos = options.recvTimeout() == null ? -1 : RecvQueue.toNanos(options.recvTimeout());
         this.endpointConfig = new EndpointConfig(BUS0, BUS0, options.recvMaxSize(),
             options.handshakeTimeout().toNanos(), options.tcpNoDelay(), options.transportProperties());
+        JfrEvents.opened(this);
     }
 
     // ---------------------------------------------------------------- send
@@ -421,6 +422,7 @@ final class BusSocketImpl implements BusSocket
             p.owner.pipeAttached(p);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socketId + ": " + p + " added");
+        JfrEvents.pipeAdded(this, p);
         if (l != null)
         {
             try
@@ -470,6 +472,8 @@ final class BusSocketImpl implements BusSocket
         }
         if (wasAttached)
         {
+            JfrEvents.pipeRemoved(this, p, describe(reason, cause));
+            LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socketId + ": " + p + " removed: " + describe(reason, cause));
             p.owner.pipeClosed(p, reason);
             final org.spbus.PipeListener l = pipeListener;
             if (l != null)
@@ -585,6 +589,7 @@ final class BusSocketImpl implements BusSocket
             ds = new ArrayList<>(dialers);
         }
         recvQueue.close();
+        JfrEvents.closed(this);
         for (final DialerImpl d : ds)
         {
             d.close();

@@ -143,6 +143,10 @@ final class DialerImpl implements Dialer, PipeOwner
                     socket.counters.increment(Counter.PEERS_REJECTED);
                 }
                 LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socket.socketId + ": dial " + url() + " failed: " + cause);
+                if (cause instanceof ProtocolException || cause instanceof org.spbus.PeerRejectedException)
+                {
+                    JfrEvents.handshakeRejected(socket, url(), cause);
+                }
                 if (!failFirst(cause))
                 {
                     scheduleRedial();

@@ -83,6 +83,7 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
         socket.counters.increment(cause instanceof org.spbus.PeerRejectedException ? Counter.PEERS_REJECTED
             : Counter.HANDSHAKE_FAILURES);
         LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socket.socketId + ": handshake failed on " + url() + ": " + cause);
+        JfrEvents.handshakeRejected(socket, url(), cause);
     }
 
     // ---------------------------------------------------------------- PipeOwner
