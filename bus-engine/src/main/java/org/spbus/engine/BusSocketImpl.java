@@ -186,13 +186,13 @@ final class BusSocketImpl implements BusSocket
 
     void deliver(final EnginePipe pipe, final byte[] body)
     {
-        if (recvQueue.offer(new Message(body, pipe.id)))
+        // Count first, so that a message a receiver already holds is always counted.
+        counters.increment(Counter.MESSAGES_RECEIVED);
+        counters.add(Counter.BYTES_RECEIVED, body.length);
+        if (!recvQueue.offer(new Message(body, pipe.id)))
         {
-            counters.increment(Counter.MESSAGES_RECEIVED);
-            counters.add(Counter.BYTES_RECEIVED, body.length);
-        }
-        else
-        {
+            counters.add(Counter.MESSAGES_RECEIVED, -1);
+            counters.add(Counter.BYTES_RECEIVED, -body.length);
             counters.increment(Counter.DROPPED_RECV_QUEUE_FULL);
         }
     }
