@@ -1,8 +1,9 @@
 package org.spbus;
 
 /**
- * A synchronous dial found nothing listening at the address (or the peer reset the
- * connection before the SP header exchange completed). NNG's {@code NNG_ECONNREFUSED} (6).
+ * A synchronous dial found nothing listening at the address (for an IPC path: no socket
+ * file). NNG's {@code NNG_ECONNREFUSED} (6). A peer that accepts and then closes during the
+ * SP header exchange is a {@link ProtocolException} instead.
  */
 public class ConnectionRefusedException extends BusException
 {

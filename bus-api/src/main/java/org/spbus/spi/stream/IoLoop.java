@@ -127,6 +127,22 @@ final class IoLoop implements Runnable
     }
 
     /**
+     * Lets the selector drop cancelled keys now, so that channels closed while registered
+     * release their file descriptors (and addresses) before the caller goes on. Loop thread only.
+     */
+    void flushCancelledKeys()
+    {
+        try
+        {
+            selector.selectNow(this::dispatch);
+        }
+        catch (final IOException e)
+        {
+            LOG.log(System.Logger.Level.DEBUG, "selectNow", e);
+        }
+    }
+
+    /**
      * Runs {@code task} on the loop thread after {@code delayNanos}. Loop thread only.
      */
     void schedule(final Runnable task, final long delayNanos)

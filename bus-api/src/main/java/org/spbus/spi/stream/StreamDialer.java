@@ -103,7 +103,7 @@ public final class StreamDialer implements TransportDialer
             }
         });
         pipes.add(p);
-        loop.execute(() -> p.connect(address));
+        loop.execute(() -> p.connect(address, url));
         if (closed)
         {
             p.close();

@@ -200,6 +200,9 @@ public final class StreamListener implements TransportListener, IoHandler
                     key.cancel();
                 }
                 closeQuietly(server);
+                // A registered channel keeps its descriptor until the selector lets go of the
+                // key: do that now, so the address is free when close() returns.
+                loop.flushCancelledKeys();
             });
             for (final StreamPipe p : new ArrayList<>(pipes))
             {

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import org.spbus.BusClosedException;
 import org.spbus.BusException;
-import org.spbus.ConnectionRefusedException;
 import org.spbus.ProtocolException;
 import org.spbus.TransportException;
 import org.spbus.spi.CloseReason;
@@ -47,6 +46,7 @@ final class StreamPipe implements TransportPipe, IoHandler
     private Throwable closedCause;
     private String local = "";
     private String remote = "";
+    private String dialTarget;
 
     // Handshake.
     private final byte[] peerHeader = new byte[SpHeader.SIZE];
@@ -104,9 +104,10 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
     }
 
-    /** Starts a non-blocking connect to {@code address}. */
-    void connect(final SocketAddress address)
+    /** Starts a non-blocking connect to {@code address}; {@code url} names it in errors. */
+    void connect(final SocketAddress address, final String url)
     {
+        dialTarget = url;
         if (state == CLOSED)
         {
             closeQuietly();
@@ -127,7 +128,7 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
         catch (final IOException | RuntimeException e)
         {
-            fail(mapConnectError(address, e));
+            fail(mapConnectError(e));
         }
     }
 
@@ -150,10 +151,19 @@ final class StreamPipe implements TransportPipe, IoHandler
         {
             close(cause == null ? CloseReason.PEER_CLOSED : CloseReason.IO_ERROR, cause);
         }
+        else if (state == CONNECTING)
+        {
+            fail(mapConnectError(cause == null ? new java.net.ConnectException("Connection refused") : cause));
+        }
         else if (state != CLOSED)
         {
-            fail(new ConnectionRefusedException("connection closed by the peer during the SP header exchange"
-                + (state == HANDSHAKE ? " (after " + peerHeaderFill + " of 8 header bytes)" : ""), cause));
+            final ProtocolException e = new ProtocolException("connection to " + target()
+                + " closed by the peer during the SP header exchange (after " + peerHeaderFill + " of 8 header bytes)");
+            if (cause != null)
+            {
+                e.initCause(cause);
+            }
+            fail(e);
         }
     }
 
@@ -331,7 +341,7 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
         catch (final IOException | RuntimeException e)
         {
-            fail(mapConnectError(null, e));
+            fail(mapConnectError(e));
         }
     }
 
@@ -735,9 +745,15 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
     }
 
-    private BusException mapConnectError(final SocketAddress address, final Throwable e)
+    private BusException mapConnectError(final Throwable e)
     {
-        return support.mapConnectError(address == null ? remote : String.valueOf(address), e);
+        return support.mapConnectError(target(), e);
+    }
+
+    /** What this pipe connects to, for messages: the dialed URL, or the peer's address. */
+    private String target()
+    {
+        return dialTarget != null ? dialTarget : remote;
     }
 
     @Override

@@ -165,7 +165,7 @@ public final class StreamSupport
         final String msg = String.valueOf(e.getMessage());
         if (e instanceof ConnectException || msg.contains("No such file") || msg.contains("Connection refused"))
         {
-            return new ConnectionRefusedException("connection refused: " + address, e);
+            return new ConnectionRefusedException("Connection refused: " + address, e);
         }
         if (e instanceof UnresolvedAddressException)
         {
