@@ -6,6 +6,8 @@
 module org.spbus.transport.unix {
     requires org.spbus.api;
     requires org.newsclub.net.unix;
+    // junixsocket finds its native library in this module by reflection: make sure it is resolved.
+    requires com.kohlschutter.junixsocket.nativecommon;
 
     provides org.spbus.spi.Transport with org.spbus.transport.unix.UnixTransport;
 }

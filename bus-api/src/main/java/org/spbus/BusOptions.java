@@ -119,9 +119,10 @@ public final class BusOptions
     }
 
     /**
-     * Returns the depth of the socket's receive queue, shared by all pipes: a message that
-     * arrives while the queue holds this many is dropped and counted (NNG &ge; 1.6 model:
-     * a slow application never stalls a pipe's reader).
+     * Returns the depth of the socket's receive queue, shared by all pipes. While the queue is
+     * full, the pipes that feed it stop reading (back-pressure: the peers' kernel buffers fill
+     * and their senders drop, and count, what their pipe queues cannot hold, as with NNG 1.5.2,
+     * nanomsg and mangos); they resume when receivers have taken the queue down to half.
      *
      * @return messages, 1 to {@link #MAX_QUEUE_SIZE}
      */

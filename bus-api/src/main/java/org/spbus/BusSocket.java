@@ -15,8 +15,9 @@ import java.time.Duration;
  * <p><b>Delivery:</b> each pipe has a bounded send queue ({@link BusOptions#sendQueueSize()});
  * a pipe whose queue is full drops that message and counts it, while the other pipes still get
  * it. Messages on one pipe arrive in the order sent. Received messages from all pipes share
- * one bounded receive queue ({@link BusOptions#recvQueueSize()}); a message that finds it
- * full is dropped and counted. Every drop is counted in {@link #stats()} by reason.
+ * one bounded receive queue ({@link BusOptions#recvQueueSize()}); while it is full, the pipes
+ * feeding it pause reading, which slows their peers down (back-pressure) instead of dropping.
+ * Every drop is counted in {@link #stats()} by reason.
  *
  * <p><b>Wire compatibility:</b> pipes over {@code tcp://} and {@code ipc://} speak the SP
  * TCP and IPC mappings byte for byte as NNG 1.x, nanomsg and mangos, so those libraries'

@@ -5,7 +5,7 @@ package org.spbus;
  * through {@link BusSocket#stats()}.
  *
  * <p>The send side obeys, at quiescence: {@code PIPE_MESSAGES_QUEUED = MESSAGES_WRITTEN +
- * DROPPED_PIPE_CLOSED} (plus messages still queued), and each {@link #MESSAGES_SENT} call
+ * DROPPED_PIPE_CLOSED + PIPE_MESSAGES_PENDING}, and each {@link #MESSAGES_SENT} call
  * adds, per pipe attached at that moment, one to either {@link #PIPE_MESSAGES_QUEUED} or
  * {@link #DROPPED_SEND_QUEUE_FULL}; a send with no pipe adds one to {@link #DROPPED_NO_PEERS}.
  */
@@ -27,7 +27,12 @@ public enum Counter
     DROPPED_SEND_QUEUE_FULL("dropped_send_queue_full", "messages"),
     /** Copies that were queued on a pipe which closed before writing them. Messages. */
     DROPPED_PIPE_CLOSED("dropped_pipe_closed", "messages"),
-    /** Received messages dropped because the receive queue was full. Messages. */
+    /**
+     * Received messages dropped because the receive queue was full. Messages. Always 0 in this
+     * version: a full receive queue pauses the pipes that feed it (back-pressure through TCP or
+     * socket flow control, as NNG 1.5.2, nanomsg and mangos do), so messages are dropped, and
+     * counted, at the senders' pipe queues instead ({@link #DROPPED_SEND_QUEUE_FULL}).
+     */
     DROPPED_RECV_QUEUE_FULL("dropped_recv_queue_full", "messages"),
     /** Messages received from pipes and placed on the receive queue. Messages. */
     MESSAGES_RECEIVED("messages_received", "messages"),
@@ -53,6 +58,12 @@ public enum Counter
     PROTOCOL_ERRORS("protocol_errors", "pipes"),
     /** Pipes closed by an I/O error or end of stream from the peer. Pipes. */
     PIPES_CLOSED_BY_PEER("pipes_closed_by_peer", "pipes"),
+    /**
+     * Copies queued on pipes and not yet written: in their send queues, or taken by a transport
+     * that has not finished writing them (a slow peer). Messages (a gauge). At any quiescent
+     * moment {@code PIPE_MESSAGES_QUEUED = MESSAGES_WRITTEN + DROPPED_PIPE_CLOSED + PIPE_MESSAGES_PENDING}.
+     */
+    PIPE_MESSAGES_PENDING("pipe_messages_pending", "messages"),
     /** Messages on the receive queue right now. Messages (a gauge). */
     RECV_QUEUE_DEPTH("recv_queue_depth", "messages");
 

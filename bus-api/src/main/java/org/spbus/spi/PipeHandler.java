@@ -25,11 +25,15 @@ public interface PipeHandler
     void onWritten(int messages, long bytes);
 
     /**
-     * Delivers one message from the peer.
+     * Delivers one message from the peer. The engine always takes the message. It returns
+     * {@code false} when its receive queue is full: the transport must then deliver nothing
+     * more (keeping what it has already read, and reading no more from the peer, which applies
+     * back-pressure to it) until the engine calls {@link TransportPipe#resumeReading()}.
      *
      * @param body the message body; the engine owns it from now on
+     * @return {@code true} to go on delivering; {@code false} to pause until {@code resumeReading}
      */
-    void onMessage(byte[] body);
+    boolean onMessage(byte[] body);
 
     /**
      * Reports that the pipe has ended. Called exactly once.

@@ -9,7 +9,8 @@ import java.util.Map;
  * <p>Contract (checked by the {@code bus-tck} suites):
  * <ul>
  *   <li>After {@link #start(PipeHandler)}, every complete message from the peer goes to
- *       {@link PipeHandler#onMessage(byte[])}, in order, from one thread at a time.</li>
+ *       {@link PipeHandler#onMessage(byte[])}, in order, from one thread at a time; when that
+ *       returns {@code false} the transport pauses until {@link #resumeReading()}.</li>
  *   <li>After {@link #wake()}, the transport calls {@link PipeHandler#pollOutbound()} until it
  *       returns {@code null}, writes each message whole and in order, releases each
  *       ({@link OutboundMessage#release()}) when done with it, and reports what it wrote with
@@ -37,6 +38,14 @@ public interface TransportPipe
      * so a transport sees at most one wake per idle period. Never blocks; may be a no-op after close.
      */
     void wake();
+
+    /**
+     * Resumes delivery after {@link PipeHandler#onMessage(byte[])} returned {@code false}:
+     * first what the transport had already read, then new reads. The engine calls it exactly
+     * once per pause, from any thread, after that {@code onMessage} call has returned. Never
+     * blocks; a no-op after close.
+     */
+    void resumeReading();
 
     /**
      * Closes the pipe; queued and partly written messages are discarded. Idempotent; does not

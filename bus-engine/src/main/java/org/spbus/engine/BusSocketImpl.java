@@ -45,6 +45,11 @@ final class BusSocketImpl implements BusSocket
     final Counters counters = new Counters();
     final EndpointConfig endpointConfig;
     private final RecvQueue recvQueue;
+    private final int recvQueueSize;
+    /** Paused pipes are resumed when the receive queue holds at most this many messages. */
+    private final int resumeLevel;
+    private final java.util.concurrent.ConcurrentLinkedQueue<EnginePipe> paused =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final long defaultRecvTimeoutNanos;
     private final Object lock = new Object();
     private volatile EnginePipe[] pipes = NO_PIPES;
@@ -59,6 +64,8 @@ final class BusSocketImpl implements BusSocket
     {
         this.options = Objects.requireNonNull(options, "options");
         this.recvQueue = new RecvQueue(options.recvQueueSize());
+        this.recvQueueSize = options.recvQueueSize();
+        this.resumeLevel = options.recvQueueSize() / 2;
         this.defaultRecvTimeoutNanos = options.recvTimeout() == null ? -1 : RecvQueue.toNanos(options.recvTimeout());
         this.endpointConfig = new EndpointConfig(BUS0, BUS0, options.recvMaxSize(),
             options.handshakeTimeout().toNanos(), options.tcpNoDelay(), options.transportProperties());
@@ -184,17 +191,91 @@ final class BusSocketImpl implements BusSocket
 
     // ---------------------------------------------------------------- receive
 
-    void deliver(final EnginePipe pipe, final byte[] body)
+    /**
+     * Takes a message from a pipe's reader. When the receive queue is full the message is
+     * parked with its pipe and the reader is told to pause (back-pressure, as NNG 1.5.2,
+     * nanomsg and mangos do: a slow application slows its peers through TCP flow control, and
+     * their senders drop, and count, what they cannot queue); receivers unpark pipes once the
+     * queue is down to half.
+     *
+     * @return {@code true} if the reader may go on, {@code false} if it must pause
+     */
+    boolean deliver(final EnginePipe pipe, final byte[] body)
     {
         // Count first, so that a message a receiver already holds is always counted.
         counters.increment(Counter.MESSAGES_RECEIVED);
         counters.add(Counter.BYTES_RECEIVED, body.length);
-        if (!recvQueue.offer(new Message(body, pipe.id)))
+        final Message m = new Message(body, pipe.id);
+        if (recvQueue.offer(m))
         {
-            counters.add(Counter.MESSAGES_RECEIVED, -1);
-            counters.add(Counter.BYTES_RECEIVED, -body.length);
-            counters.increment(Counter.DROPPED_RECV_QUEUE_FULL);
+            return true;
         }
+        pipe.input.set(EnginePipe.INPUT_PARKING);
+        pipe.parked.set(m);
+        paused.add(pipe);
+        // A receiver may have drained the queue after our offer failed and before we joined
+        // the paused list: look again, so that nobody waits for a wake-up that never comes.
+        if (recvQueue.hasRoomBelow(resumeLevel))
+        {
+            unpark();
+        }
+        if (pipe.input.compareAndSet(EnginePipe.INPUT_PARKING, EnginePipe.INPUT_PAUSED))
+        {
+            return false;
+        }
+        // Someone queued our message while we were here: go on without pausing.
+        pipe.input.set(EnginePipe.INPUT_RUNNING);
+        return true;
+    }
+
+    /** Moves parked messages into the receive queue while it has room, resuming their pipes. */
+    private void unpark()
+    {
+        EnginePipe p;
+        while ((p = paused.poll()) != null)
+        {
+            final Message m = p.parked.getAndSet(null);
+            if (m == null)
+            {
+                continue;
+            }
+            if (p.closed)
+            {
+                // The pipe is gone; its message was read whole, so it is still delivered.
+                if (!recvQueue.offer(m))
+                {
+                    p.parked.set(m);
+                    paused.add(p);
+                    return;
+                }
+                continue;
+            }
+            if (!recvQueue.offer(m))
+            {
+                p.parked.set(m);
+                paused.add(p);
+                return;
+            }
+            if (!p.input.compareAndSet(EnginePipe.INPUT_PARKING, EnginePipe.INPUT_RESUMED)
+                && p.input.compareAndSet(EnginePipe.INPUT_PAUSED, EnginePipe.INPUT_RUNNING))
+            {
+                p.transport.resumeReading();
+            }
+            if (!recvQueue.hasRoomBelow(recvQueueSize))
+            {
+                return;
+            }
+        }
+    }
+
+    /** Called after a receiver took a message: resumes paused pipes once the queue is at half. */
+    private Message afterTake(final Message m)
+    {
+        if (m != null && !paused.isEmpty() && recvQueue.hasRoomBelow(resumeLevel))
+        {
+            unpark();
+        }
+        return m;
     }
 
     @Override
@@ -212,7 +293,7 @@ final class BusSocketImpl implements BusSocket
     @Override
     public byte[] tryRecv()
     {
-        final Message m = recvQueue.poll(0);
+        final Message m = afterTake(recvQueue.poll(0));
         return m == null ? null : m.body();
     }
 
@@ -232,12 +313,12 @@ final class BusSocketImpl implements BusSocket
     @Override
     public Message tryRecvMessage()
     {
-        return recvQueue.poll(0);
+        return afterTake(recvQueue.poll(0));
     }
 
     private Message take(final long timeoutNanos)
     {
-        final Message m = recvQueue.poll(timeoutNanos);
+        final Message m = afterTake(recvQueue.poll(timeoutNanos));
         if (m == null)
         {
             throw new BusTimeoutException("no message within " + Duration.ofNanos(Math.max(0, timeoutNanos)).toMillis() + " ms");
@@ -553,7 +634,14 @@ final class BusSocketImpl implements BusSocket
     public SocketStats stats()
     {
         final long[] v = counters.snapshot();
-        v[Counter.PIPES_CURRENT.ordinal()] = pipes.length;
+        final EnginePipe[] ps = pipes;
+        v[Counter.PIPES_CURRENT.ordinal()] = ps.length;
+        long pending = 0;
+        for (final EnginePipe p : ps)
+        {
+            pending += p.pending();
+        }
+        v[Counter.PIPE_MESSAGES_PENDING.ordinal()] = pending;
         v[Counter.RECV_QUEUE_DEPTH.ordinal()] = closed ? 0 : recvQueue.size();
         return new SocketStats(v);
     }

@@ -111,10 +111,25 @@ final class EnginePipe implements PipeHandler
     }
 
     @Override
-    public void onMessage(final byte[] body)
+    public boolean onMessage(final byte[] body)
     {
-        socket.deliver(this, body);
+        return socket.deliver(this, body);
     }
+
+    // ---------------------------------------------------------------- receive back-pressure
+
+    static final int INPUT_RUNNING = 0;
+    /** The reader is inside onMessage with its message parked; it has not returned yet. */
+    static final int INPUT_PARKING = 1;
+    /** onMessage returned false: the transport waits for resumeReading. */
+    static final int INPUT_PAUSED = 2;
+    /** An unparker queued the parked message while the reader was still in onMessage. */
+    static final int INPUT_RESUMED = 3;
+
+    /** The message that found the receive queue full; taken by exactly one thread. */
+    final java.util.concurrent.atomic.AtomicReference<org.spbus.Message> parked =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicInteger input = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void onClosed(final CloseReason reason, final Throwable cause)
@@ -196,9 +211,10 @@ final class EnginePipe implements PipeHandler
         }
     };
 
-    int queued()
+    /** Copies queued on this pipe and not yet written (in the ring or in the transport). */
+    long pending()
     {
-        return ring.size();
+        return ring.size() + Math.max(0, polled - written);
     }
 
     @Override

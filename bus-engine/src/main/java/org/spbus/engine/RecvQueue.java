@@ -31,7 +31,7 @@ final class RecvQueue
         this.queue = new ManyToManyConcurrentArrayQueue<>(Math.max(2, limit));
     }
 
-    /** Adds a message; false if the queue is full (the caller counts the drop). */
+    /** Adds a message; false if the queue is full (the caller parks it and pauses the pipe). */
     boolean offer(final Message m)
     {
         if (queue.size() >= limit || !queue.offer(m))
@@ -121,6 +121,12 @@ final class RecvQueue
     int size()
     {
         return queue.size();
+    }
+
+    /** Whether the queue holds at most {@code level} messages and is not full. */
+    boolean hasRoomBelow(final int level)
+    {
+        return queue.size() <= Math.max(0, level) && queue.size() < limit;
     }
 
     void close()

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.spbus.Bus;
 import org.spbus.BusOptions;
 import org.spbus.BusSocket;
@@ -33,12 +34,20 @@ import org.spbus.Listener;
  * {@link Await#timeout()}. Sockets opened with {@link #open(BusOptions)} are closed by the test
  * (try-with-resources) and, as a safety net, again after it. A fixture whose
  * {@link TransportFixture#unavailableReason()} is present skips every test with that reason.
+ *
+ * <p>After each test, {@link LeakCheck} fails the test if it left a {@code spbus-*} thread, an
+ * open socket or pipe descriptor, or a Unix socket file behind (NF-5), each after a bounded
+ * wait. The checks look at the whole JVM: run the suites' tests one at a time (the default).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 public abstract class AbstractBusTck
 {
     /** The transport under test. */
     protected final TransportFixture fixture;
+
+    /** Fails a test that leaves threads, descriptors or socket files behind; see {@link LeakCheck}. */
+    @RegisterExtension
+    protected final LeakCheck leakCheck = new LeakCheck();
 
     private final List<BusSocket> opened = Collections.synchronizedList(new ArrayList<>());
 
@@ -61,7 +70,10 @@ public abstract class AbstractBusTck
         Assumptions.assumeTrue(why.isEmpty(), () -> fixture.name() + " unavailable here: " + why.orElse(""));
     }
 
-    /** Closes any socket a failed test left open (in reverse order), then cleans the fixture. */
+    /**
+     * Closes any socket a failed test left open (in reverse order), checks that no socket file
+     * is left (before the fixture's cleanup would delete it), then cleans the fixture.
+     */
     @AfterEach
     void tckCloseLeftovers()
     {
@@ -72,11 +84,18 @@ public abstract class AbstractBusTck
             opened.clear();
         }
         Collections.reverse(copy);
-        for (final BusSocket s : copy)
+        try
         {
-            s.close();
+            for (final BusSocket s : copy)
+            {
+                s.close();
+            }
+            leakCheck.assertNoSocketFilesLeft();
         }
-        fixture.cleanup();
+        finally
+        {
+            fixture.cleanup();
+        }
     }
 
     /**

@@ -164,12 +164,14 @@ public abstract class BusSemanticsTck extends AbstractBusTck
     }
 
     /**
-     * TestBusBestEffort. BU-5: a slow peer (one that never receives) does not slow the sender
-     * or the other peers: every send returns at once, a fast peer loses nothing, and every
-     * message the slow peer did not get is counted as dropped, by the sender
-     * ({@link Counter#DROPPED_SEND_QUEUE_FULL}) or by the slow peer
-     * ({@link Counter#DROPPED_RECV_QUEUE_FULL}): {@code sent = delivered + dropped} on the slow
-     * path. The fast peer is kept fast by receiving every few messages, fewer than any queue holds.
+     * TestBusBestEffort. BU-5: a slow peer (one that does not receive while the sender sends)
+     * does not slow the sender or the other peers: every send returns at once and a fast peer
+     * loses nothing. When the slow peer reads again, it gets every message that was not counted
+     * as dropped, by the sender ({@link Counter#DROPPED_SEND_QUEUE_FULL}) or by itself
+     * ({@link Counter#DROPPED_RECV_QUEUE_FULL}), in order: {@code sent = delivered + dropped} on
+     * the slow path. (How many are dropped depends on how much the transport buffers: a TCP
+     * loopback may hold all of them.) The fast peer is kept fast by receiving every few
+     * messages, fewer than any queue holds.
      */
     @Test
     public void required_BU5_slowPeerDropsAndCountsIt_fastPeerLosesNothing()
@@ -206,38 +208,28 @@ public abstract class BusSemanticsTck extends AbstractBusTck
             assertEquals(0, stat(fast, Counter.DROPPED_RECV_QUEUE_FULL), "BU-5: the fast peer dropped a message");
             assertEquals(n, stat(sender, Counter.MESSAGES_SENT), "every send must be counted as sent");
 
-            // Quiescence: everything the sender queued is written, and the slow peer has read it all.
-            Await.until(() -> stat(sender, Counter.MESSAGES_WRITTEN) + stat(sender, Counter.DROPPED_PIPE_CLOSED)
-                    == stat(sender, Counter.PIPE_MESSAGES_QUEUED), Await.timeout(),
-                () -> "BU-5 accounting: the sender never wrote what it queued: " + sender.stats());
-            final long writtenToSlow = stat(sender, Counter.MESSAGES_WRITTEN) - n;
-            Await.until(() -> stat(slow, Counter.MESSAGES_RECEIVED) + stat(slow, Counter.DROPPED_RECV_QUEUE_FULL)
-                    == writtenToSlow, Await.timeout(),
-                () -> "BU-5 accounting: the slow peer neither received nor counted as dropped every message written to it ("
-                    + writtenToSlow + " written): " + slow.stats());
-
-            final long sendDrops = stat(sender, Counter.DROPPED_SEND_QUEUE_FULL);
-            final long recvDrops = stat(slow, Counter.DROPPED_RECV_QUEUE_FULL);
-            final long delivered = stat(slow, Counter.MESSAGES_RECEIVED);
-            assertEquals(0, stat(sender, Counter.DROPPED_PIPE_CLOSED), "no pipe closed during the test");
-            assertEquals(n, delivered + sendDrops + recvDrops,
-                "BU-5 accounting: on the slow path sent = delivered + counted drops (delivered " + delivered
-                    + ", sender queue-full drops " + sendDrops + ", receiver queue-full drops " + recvDrops + ")");
-            assertTrue(sendDrops + recvDrops > 0, "BU-5 best-effort: " + n + " messages to a peer whose receive queue holds "
-                + slowQueue + " were all delivered; the slow peer must drop");
-            assertTrue(delivered <= slowQueue, "BU-5: the slow peer's receive queue holds " + slowQueue
-                + " but " + delivered + " were placed on it");
-            int last = -1;
-            for (long i = 0; i < delivered; i++)
+            // The slow peer now reads. Everything the sender did not drop, and count, reaches it,
+            // in order: messages are lost only where a counter says so.
+            final long[] got = {0};
+            final int[] last = {-1};
+            Await.until(() ->
             {
-                final byte[] got = slow.tryRecv();
-                if (got == null)
+                byte[] b;
+                while ((b = slow.tryRecv()) != null)
                 {
-                    fail("BU-5: MESSAGES_RECEIVED says " + delivered + " queued, but only " + i + " could be received");
+                    assertTrue(seqOf(b) > last[0], "per-pipe FIFO: the slow peer's messages are out of order");
+                    last[0] = seqOf(b);
+                    got[0]++;
                 }
-                assertTrue(seqOf(got) > last, "per-pipe FIFO: the slow peer's messages are out of order");
-                last = seqOf(got);
-            }
+                return got[0] + stat(sender, Counter.DROPPED_SEND_QUEUE_FULL)
+                    + stat(slow, Counter.DROPPED_RECV_QUEUE_FULL) == n;
+            }, Await.timeout(), () -> "BU-5 accounting: sent = delivered + counted drops does not hold on the slow path"
+                + " (the slow peer got " + got[0] + " of " + n + "): sender " + sender.stats() + ", slow peer " + slow.stats());
+            assertEquals(0, stat(sender, Counter.DROPPED_PIPE_CLOSED), "no pipe closed during the test");
+            Await.until(() -> stat(sender, Counter.PIPE_MESSAGES_PENDING) == 0
+                    && stat(sender, Counter.MESSAGES_WRITTEN) == stat(sender, Counter.PIPE_MESSAGES_QUEUED), Await.timeout(),
+                () -> "BU-5 accounting: queued = written + pending does not settle: " + sender.stats());
+            assertEquals(got[0], stat(slow, Counter.MESSAGES_RECEIVED), "every message the slow peer got is counted");
             assertNull(slow.tryRecv(), "BU-5: the slow peer received more than MESSAGES_RECEIVED counts");
         }
     }

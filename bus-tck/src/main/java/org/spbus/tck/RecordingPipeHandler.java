@@ -153,7 +153,7 @@ public final class RecordingPipeHandler implements PipeHandler
     }
 
     @Override
-    public void onMessage(final byte[] body)
+    public boolean onMessage(final byte[] body)
     {
         if (inOnMessage.incrementAndGet() != 1)
         {
@@ -165,9 +165,10 @@ public final class RecordingPipeHandler implements PipeHandler
             if (body == null)
             {
                 violation("onMessage(null)");
-                return;
+                return true;
             }
             received.add(body);
+            return true;
         }
         finally
         {

@@ -24,7 +24,6 @@ import org.spbus.spi.TransportPipe;
  */
 final class StreamPipe implements TransportPipe, IoHandler
 {
-    private static final byte[] EMPTY = new byte[0];
     private static final int CONNECTING = 0;
     private static final int HANDSHAKE = 1;
     private static final int OPEN = 2;
@@ -37,7 +36,6 @@ final class StreamPipe implements TransportPipe, IoHandler
     private final StreamSupport support;
     private final EndpointConfig config;
     private final PipeOwner owner;
-    private final long maxSize;
     private SelectionKey key;
     private int state;
     private volatile PipeHandler handler;
@@ -53,10 +51,7 @@ final class StreamPipe implements TransportPipe, IoHandler
     private int peerHeaderFill;
 
     // Reading.
-    private final byte[] frameHeader = new byte[9];
-    private int frameHeaderFill;
-    private byte[] body;
-    private int bodyFill;
+    private final FrameDecoder decoder;
     private ByteBuffer pendingIn;
 
     // Writing.
@@ -79,7 +74,7 @@ final class StreamPipe implements TransportPipe, IoHandler
         this.support = support;
         this.config = config;
         this.owner = owner;
-        this.maxSize = config.effectiveRecvMaxSize();
+        this.decoder = new FrameDecoder(support.framing(), config.effectiveRecvMaxSize());
     }
 
     // ---------------------------------------------------------------- setup (loop thread)
@@ -245,6 +240,19 @@ final class StreamPipe implements TransportPipe, IoHandler
         if (closeRequested)
         {
             close(CloseReason.LOCAL, null);
+        }
+    }
+
+    @Override
+    public void resumeReading()
+    {
+        if (loop.inLoop())
+        {
+            started();
+        }
+        else
+        {
+            loop.execute(this::started);
         }
     }
 
@@ -460,80 +468,27 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
     }
 
-    /** Decodes frames; returns false if the pipe was closed. */
+    /**
+     * Decodes frames; returns false if the pipe was closed or the engine paused it (then what
+     * is left of {@code buf} is kept for {@link #resumeReading()} and reading stops).
+     */
     private boolean parse(final ByteBuffer buf)
     {
         final PipeHandler h = handler;
-        final int hs = support.framing().headerSize();
-        while (buf.hasRemaining())
+        try
         {
-            if (body == null)
+            final boolean more = decoder.decode(buf, body -> h.onMessage(body) && state != CLOSED);
+            if (!more && state != CLOSED)
             {
-                final long length;
-                final byte type;
-                if (frameHeaderFill == 0 && buf.remaining() >= hs)
-                {
-                    type = hs == 9 ? buf.get() : Framing.IPC_MSG_NORMAL;
-                    length = buf.getLong();
-                }
-                else
-                {
-                    final int k = Math.min(buf.remaining(), hs - frameHeaderFill);
-                    buf.get(frameHeader, frameHeaderFill, k);
-                    frameHeaderFill += k;
-                    if (frameHeaderFill < hs)
-                    {
-                        return true;
-                    }
-                    frameHeaderFill = 0;
-                    final int off = hs - 8;
-                    type = hs == 9 ? frameHeader[0] : Framing.IPC_MSG_NORMAL;
-                    long l = 0;
-                    for (int i = 0; i < 8; i++)
-                    {
-                        l = (l << 8) | (frameHeader[off + i] & 0xFF);
-                    }
-                    length = l;
-                }
-                if (type != Framing.IPC_MSG_NORMAL)
-                {
-                    close(CloseReason.PROTOCOL_ERROR,
-                        new ProtocolException("unknown IPC message type " + (type & 0xFF) + " (only 1 is defined)"));
-                    return false;
-                }
-                if (length < 0 || length > maxSize)
-                {
-                    close(CloseReason.TOO_LARGE, new ProtocolException("peer announced a message of "
-                        + Long.toUnsignedString(length) + " bytes, over the receive maximum size of " + maxSize + " bytes"));
-                    return false;
-                }
-                if (length == 0)
-                {
-                    h.onMessage(EMPTY);
-                    if (state == CLOSED)
-                    {
-                        return false;
-                    }
-                    continue;
-                }
-                body = new byte[(int)length];
-                bodyFill = 0;
+                stash(buf);
             }
-            final int k = Math.min(buf.remaining(), body.length - bodyFill);
-            buf.get(body, bodyFill, k);
-            bodyFill += k;
-            if (bodyFill == body.length)
-            {
-                final byte[] b = body;
-                body = null;
-                h.onMessage(b);
-                if (state == CLOSED)
-                {
-                    return false;
-                }
-            }
+            return more;
         }
-        return true;
+        catch (final FrameDecoder.TooLargeOrMalformed e)
+        {
+            close(e.tooLarge ? CloseReason.TOO_LARGE : CloseReason.PROTOCOL_ERROR, e);
+            return false;
+        }
     }
 
     /** Writes as much as the socket takes: pending bytes first, then batches of queued messages. */
@@ -700,7 +655,7 @@ final class StreamPipe implements TransportPipe, IoHandler
             current.release();
             current = null;
         }
-        body = null;
+        decoder.reset();
         pendingIn = null;
         pendingOut = null;
         final PipeHandler h = handler;

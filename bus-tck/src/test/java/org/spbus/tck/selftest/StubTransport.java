@@ -233,12 +233,13 @@ public final class StubTransport implements Transport
                     {
                         continue;
                     }
+                    boolean more;
                     synchronized (peer.deliverLock)
                     {
-                        dst.onMessage(body);
-                        if (fault.equals("stub-dup"))
+                        more = dst.onMessage(body);
+                        if (more && fault.equals("stub-dup"))
                         {
-                            dst.onMessage(body.clone());
+                            more = dst.onMessage(body.clone());
                         }
                     }
                     if (fault.equals("stub-echo"))
@@ -248,12 +249,23 @@ public final class StubTransport implements Transport
                             handler.onMessage(body.clone());
                         }
                     }
+                    if (!more)
+                    {
+                        // The receiver is full: keep the rest queued until it resumes us.
+                        break;
+                    }
                 }
                 if (n > 0)
                 {
                     handler.onWritten(n, bytes);
                 }
             }
+        }
+
+        @Override
+        public void resumeReading()
+        {
+            peer.wake();
         }
 
         @Override

@@ -102,13 +102,28 @@ final class InprocPipe implements TransportPipe
             }
             final byte[] body = m.takeBody();
             m.release();
-            dst.onMessage(body);
             n++;
             bytes += body.length;
+            if (!dst.onMessage(body))
+            {
+                // The receiver's queue is full: stop here, keeping the rest in our send queue
+                // (and the right to drain it) until the receiver resumes us.
+                break;
+            }
         }
         if (n > 0)
         {
             src.onWritten(n, bytes);
+        }
+    }
+
+    @Override
+    public void resumeReading()
+    {
+        // This end's reading is the peer's draining into us: carry on with it, on this thread.
+        if (!closed.get() && !peer.closed.get())
+        {
+            peer.drain();
         }
     }
 
