@@ -175,6 +175,12 @@ final class BusSocketImpl implements BusSocket
         if (dropped > 0)
         {
             counters.add(Counter.DROPPED_SEND_QUEUE_FULL, dropped);
+            if (dropped == targets)
+            {
+                // Every pipe is full: the writers are behind. Give them the processor rather than
+                // spin on sends that can only drop (a yield returns at once when nobody waits).
+                Thread.yield();
+            }
         }
         if (dropped < targets)
         {
