@@ -21,6 +21,13 @@ public record EndpointConfig(int protocolId, int peerProtocolId, long recvMaxSiz
     /**
      * Validates and copies the arguments.
      *
+     * @param protocolId            the id this side announces (BUS: 0x0070)
+     * @param peerProtocolId        the only id accepted from the peer
+     * @param recvMaxSize           the largest message accepted, in bytes; 0 = no limit
+     * @param handshakeTimeoutNanos the connect plus header exchange deadline, in nanoseconds
+     * @param tcpNoDelay            whether TCP-like transports set {@code TCP_NODELAY}
+     * @param properties            transport-specific settings; copied
+     *
      * @throws IllegalArgumentException if a protocol id is outside 0 to 0xFFFF, the size is negative
      *                                  or the timeout not positive
      */
