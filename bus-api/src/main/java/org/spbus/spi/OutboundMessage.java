@@ -2,13 +2,19 @@ package org.spbus.spi;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * One sent message, encoded once and shared by every pipe it goes to: the body bytes and a
  * count of the pipes still holding it. Each pipe calls {@link #release()} once when it has
- * written or discarded the message. The body must not be changed by anyone.
+ * written or discarded the message. The body must not be changed by anyone but its owner
+ * before {@link #prepare(int, int)}.
  *
- * <p>Thread-safe.
+ * <p>An engine may pool messages: a message made with a {@link Recycler} is handed back to it
+ * when the last holder releases it, and reused with {@link #prepare(int, int)}. A transport
+ * must therefore not touch a message after releasing it.
+ *
+ * <p>Thread-safe: {@link #release()} may be called from any thread.
  */
 public final class OutboundMessage
 {
@@ -26,13 +32,14 @@ public final class OutboundMessage
         }
     }
 
-    private final byte[] body;
-    private final int length;
+    private final Recycler recycler;
+    private byte[] body;
+    private int length;
     @SuppressWarnings("unused") // accessed through REFS
     private volatile int refs;
 
     /**
-     * Wraps a body.
+     * Wraps a body, not pooled.
      *
      * @param body   the bytes, {@code body[0 .. length)}; not copied, never changed afterwards
      * @param length the body length in bytes
@@ -45,9 +52,47 @@ public final class OutboundMessage
         {
             throw new IllegalArgumentException("length " + length + " of " + body.length + ", refs " + refs);
         }
+        this.recycler = null;
         this.body = body;
         this.length = length;
         REFS.setRelease(this, refs);
+    }
+
+    /**
+     * Creates a pooled message with no holder yet; fill it with {@link #prepare(int, int)}.
+     *
+     * @param capacity the initial buffer size in bytes
+     * @param recycler told when the last holder releases the message
+     * @throws NullPointerException if {@code recycler} is {@code null}
+     */
+    public OutboundMessage(final int capacity, final Recycler recycler)
+    {
+        this.recycler = java.util.Objects.requireNonNull(recycler, "recycler");
+        this.body = new byte[capacity];
+    }
+
+    /**
+     * Readies a pooled message for its next use (by its owner only, while nobody holds it):
+     * sets the length and the number of holders, and returns the buffer to fill.
+     *
+     * @param length the body length in bytes
+     * @param refs   how many pipes will release it, 1 or more
+     * @return the array to write the body into, {@code [0, length)}
+     * @throws IllegalArgumentException if {@code refs} &lt; 1 or {@code length} &lt; 0
+     */
+    public byte[] prepare(final int length, final int refs)
+    {
+        if (length < 0 || refs < 1)
+        {
+            throw new IllegalArgumentException("length " + length + ", refs " + refs);
+        }
+        if (body == null || body.length < length)
+        {
+            body = new byte[length];
+        }
+        this.length = length;
+        REFS.setRelease(this, refs);
+        return body;
     }
 
     /**
@@ -71,32 +116,59 @@ public final class OutboundMessage
     }
 
     /**
-     * Returns whether exactly one pipe holds the message, so that an in-process transport may
-     * hand the array over instead of copying it.
+     * Returns how many holders have not released the message yet (for checks and tests).
      *
-     * @return {@code true} if this is the only reference
+     * @return the count, 0 once every holder has released it
      */
-    public boolean isExclusive()
+    public int holders()
     {
-        return (int)REFS.getAcquire(this) == 1 && length == body.length;
+        return (int)REFS.getAcquire(this);
     }
 
     /**
-     * Returns the body as a new array of exactly {@link #length()} bytes, or the array itself
-     * when this is the only reference and it has that length.
+     * Returns the body as an array of exactly {@link #length()} bytes that the caller may keep:
+     * the message's own array when this is the only holder and the array has that length (the
+     * array is then detached from a pooled message), otherwise a copy. Call before
+     * {@link #release()}.
      *
      * @return bytes the caller may keep
      */
     public byte[] takeBody()
     {
-        return isExclusive() ? body : java.util.Arrays.copyOf(body, length);
+        final byte[] b = body;
+        if ((int)REFS.getAcquire(this) == 1 && b.length == length)
+        {
+            if (recycler != null)
+            {
+                body = null;
+            }
+            return b;
+        }
+        return Arrays.copyOf(b, length);
     }
 
     /**
-     * Drops one reference. Call once per pipe.
+     * Drops one holder. Call once per pipe; the last call recycles a pooled message.
      */
     public void release()
     {
-        REFS.getAndAdd(this, -1);
+        if ((int)REFS.getAndAdd(this, -1) == 1 && recycler != null)
+        {
+            recycler.recycle(this);
+        }
+    }
+
+    /**
+     * Takes back pooled messages once nobody holds them.
+     */
+    @FunctionalInterface
+    public interface Recycler
+    {
+        /**
+         * Takes back a message whose last holder released it.
+         *
+         * @param message the message, free for {@link OutboundMessage#prepare(int, int)}
+         */
+        void recycle(OutboundMessage message);
     }
 }

@@ -93,7 +93,7 @@ final class BusSocketImpl implements BusSocket
             counters.increment(Counter.DROPPED_NO_PEERS);
             return;
         }
-        broadcast(ps, Arrays.copyOfRange(body, offset, offset + length));
+        broadcast(ps, MessagePool.SHARED.copyOf(body, offset, length, ps.length));
     }
 
     @Override
@@ -110,9 +110,9 @@ final class BusSocketImpl implements BusSocket
             counters.increment(Counter.DROPPED_NO_PEERS);
             return;
         }
-        final byte[] copy = new byte[length];
-        body.get(copy);
-        broadcast(ps, copy);
+        final OutboundMessage m = MessagePool.SHARED.allocate(length, ps.length);
+        body.get(m.array(), 0, length);
+        broadcast(ps, m);
     }
 
     @Override
@@ -142,7 +142,7 @@ final class BusSocketImpl implements BusSocket
             counters.increment(Counter.DROPPED_NO_PEERS);
             return;
         }
-        final OutboundMessage m = new OutboundMessage(body.clone(), body.length, targets);
+        final OutboundMessage m = MessagePool.SHARED.copyOf(body, 0, body.length, targets);
         int dropped = 0;
         for (final EnginePipe p : ps)
         {
@@ -155,9 +155,8 @@ final class BusSocketImpl implements BusSocket
         count(targets, dropped);
     }
 
-    private void broadcast(final EnginePipe[] ps, final byte[] copy)
+    private void broadcast(final EnginePipe[] ps, final OutboundMessage m)
     {
-        final OutboundMessage m = new OutboundMessage(copy, copy.length, ps.length);
         int dropped = 0;
         for (final EnginePipe p : ps)
         {

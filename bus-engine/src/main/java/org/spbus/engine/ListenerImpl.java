@@ -15,6 +15,8 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
 
     private final BusSocketImpl socket;
     private volatile TransportListener transport;
+    /** The URL asked for; reported until the transport has bound (it may accept before then). */
+    private volatile String requestedUrl;
     private volatile boolean closed;
 
     ListenerImpl(final BusSocketImpl socket)
@@ -24,13 +26,15 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
 
     void start(final Transport t, final String url)
     {
+        requestedUrl = url;
         transport = t.listen(url, socket.endpointConfig, this);
     }
 
     @Override
     public String url()
     {
-        return transport.url();
+        final TransportListener t = transport;
+        return t != null ? t.url() : requestedUrl;
     }
 
     @Override

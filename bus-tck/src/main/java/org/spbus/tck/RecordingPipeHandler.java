@@ -108,7 +108,7 @@ public final class RecordingPipeHandler implements PipeHandler
      */
     public static boolean releasedByTransport(final OutboundMessage m)
     {
-        return m.isExclusive();
+        return m.holders() == 1;
     }
 
     @Override
