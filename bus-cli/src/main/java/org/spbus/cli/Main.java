@@ -19,6 +19,8 @@ import org.spbus.Bus;
  * The {@code spbus} command.
  *
  * <ul>
+ *   <li>{@code spbus device --listen URL --dial URL ...}: one raw socket relaying between all
+ *       its pipes, see {@link DeviceCommand};</li>
  *   <li>{@code spbus demo [options]}: a full mesh of BUS sockets in one process, see
  *       {@link MeshDemo}.</li>
  *   <li>{@code spbus <nngcat options>}: a drop-in for {@code nngcat --bus0} (NNG 1.5.2): the
@@ -153,6 +155,10 @@ public final class Main
         {
             return MeshDemo.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args.length > 0 && args[0].equals("device"))
+        {
+            return DeviceCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err, statsOnSignal);
+        }
         try
         {
             final CatOptions opts = new CatParser(args, argumentCharset(), in, Main::helpText, Main::version).parse();
@@ -253,6 +259,7 @@ public final class Main
         final String text = ""
             + "Usage: spbus <proto> <addr>... [<fmt>] [<opts>...] [<src>]\n"
             + "       spbus demo [--members <n>] [--messages <n>] [--size <bytes>] [--transport tcp|inproc]\n"
+            + "       spbus device (--listen <url> | --dial <url>)... [--duration <secs>] [--stats] [-v]\n"
             + "\n"
             + "spbus is a drop-in for nngcat that speaks only the BUS protocol (bus0).\n"
             + "\n"
