@@ -8,7 +8,7 @@ import org.spbus.Bus;
 import org.spbus.BusOptions;
 import org.spbus.BusSocket;
 import org.spbus.Device;
-import org.spbus.transport.tcp.interop.Tools.ToolProcess;
+import org.spbus.tck.ExternalTool;
 
 /**
  * Real NNG peers joined on purpose through an spbus device: two {@code nngcat --bus0}
@@ -25,9 +25,9 @@ class DeviceInteropTest
         try (BusSocket hub = Bus.open(BusOptions.builder().raw(true).build()); Device d = Device.reflect(hub))
         {
             final String url = hub.listen("tcp://127.0.0.1:0").url();
-            try (ToolProcess a = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--data", "from-a", "--interval", "1",
+            try (ExternalTool a = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--data", "from-a", "--interval", "1",
                     "--quoted");
-                ToolProcess b = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--data", "from-b", "--interval", "1",
+                ExternalTool b = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--data", "from-b", "--interval", "1",
                     "--quoted"))
             {
                 Tools.await("nngcat a hears nngcat b through the device", () -> a.stdoutLines().contains("\"from-b\""));
@@ -46,9 +46,9 @@ class DeviceInteropTest
         try (BusSocket hub = Bus.open(BusOptions.builder().raw(true).build()); Device d = Device.reflect(hub))
         {
             final String url = hub.listen("tcp://127.0.0.1:0").url();
-            try (ToolProcess a = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--data", "from-nng", "--interval", "1",
+            try (ExternalTool a = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--data", "from-nng", "--interval", "1",
                     "--quoted");
-                ToolProcess b = ToolProcess.start(nanocat, "--bus", "--connect", url, "--data", "from-nanomsg",
+                ExternalTool b = ExternalTool.start(nanocat, "--bus", "--connect", url, "--data", "from-nanomsg",
                     "--interval", "1", "--quoted"))
             {
                 Tools.await("nngcat hears nanocat through the device", () -> a.stdoutLines().contains("\"from-nanomsg\""));

@@ -38,7 +38,7 @@ import org.spbus.InvalidAddressException;
 import org.spbus.Listener;
 import org.spbus.ProtocolException;
 import org.spbus.UnknownSchemeException;
-import org.spbus.transport.tcp.interop.Tools.ToolProcess;
+import org.spbus.tck.ExternalTool;
 
 /**
  * The dialing side against hostile or absent listeners, and the errors of bad URLs and busy
@@ -110,7 +110,7 @@ class HostileDialTest
             for (int attempt = 0; attempt < 5; attempt++)
             {
                 final int port = Tools.freePort();
-                try (ToolProcess p = ToolProcess.start(nngcat, "--pair0", "--listen", "tcp://127.0.0.1:" + port,
+                try (ExternalTool p = ExternalTool.start(nngcat, "--pair0", "--listen", "tcp://127.0.0.1:" + port,
                     "--recv-timeout", "20"))
                 {
                     final long end = System.nanoTime() + WAIT.toNanos();

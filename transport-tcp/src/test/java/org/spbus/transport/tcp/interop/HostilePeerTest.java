@@ -34,7 +34,7 @@ import org.spbus.BusOptions;
 import org.spbus.BusSocket;
 import org.spbus.Counter;
 import org.spbus.SocketStats;
-import org.spbus.transport.tcp.interop.Tools.ToolProcess;
+import org.spbus.tck.ExternalTool;
 
 /**
  * Hostile and unusual peers against an spbus TCP listener. Each test keeps a GOOD peer (another
@@ -189,7 +189,7 @@ class HostilePeerTest
         {
             cmd.add("--quoted"); // nngcat refuses output formats for a send-only protocol
         }
-        try (ToolProcess p = ToolProcess.start(cmd))
+        try (ExternalTool p = ExternalTool.start(cmd))
         {
             Tools.await(WAIT, () -> "a handshake failure from " + p.describe() + "; listener " + server.stats(),
                 () -> server.stats().get(Counter.HANDSHAKE_FAILURES) >= 1 || !p.isAlive());

@@ -16,7 +16,7 @@ import org.spbus.BusOptions;
 import org.spbus.BusSocket;
 import org.spbus.Counter;
 import org.spbus.transport.tcp.interop.Tools.ListeningTool;
-import org.spbus.transport.tcp.interop.Tools.ToolProcess;
+import org.spbus.tck.ExternalTool;
 
 /**
  * Interop with a real nanomsg peer ({@code nanocat --bus}, nanomsg 1.1.5 here) over TCP on
@@ -43,7 +43,7 @@ class NanocatInteropTest
         try (BusSocket s = Bus.open())
         {
             final String url = s.listen("tcp://127.0.0.1:0").url();
-            try (ToolProcess p = ToolProcess.start(nanocat, "--bus", "--connect", url, "--data", "hello",
+            try (ExternalTool p = ExternalTool.start(nanocat, "--bus", "--connect", url, "--data", "hello",
                 "--interval", "1", "--quoted"))
             {
                 assertEquals("hello", recvText(s, p::describe));

@@ -24,7 +24,7 @@ import org.spbus.BusOptions;
 import org.spbus.BusSocket;
 import org.spbus.Counter;
 import org.spbus.transport.tcp.interop.Tools.ListeningTool;
-import org.spbus.transport.tcp.interop.Tools.ToolProcess;
+import org.spbus.tck.ExternalTool;
 
 /**
  * Interop with a real NNG peer ({@code nngcat --bus0}, NNG 1.5.2 here) over TCP, both
@@ -51,7 +51,7 @@ class NngcatInteropTest
         try (BusSocket s = Bus.open())
         {
             final String url = s.listen("tcp://127.0.0.1:0").url();
-            try (ToolProcess p = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--data", "hello",
+            try (ExternalTool p = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--data", "hello",
                 "--interval", "1", "--quoted", "--count", "20"))
             {
                 assertEquals("hello", recvText(s, p::describe));
@@ -82,7 +82,7 @@ class NngcatInteropTest
         try (BusSocket s = Bus.open())
         {
             final String url = s.listen("tcp://127.0.0.1:0").url();
-            try (ToolProcess p = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--data", "",
+            try (ExternalTool p = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--data", "",
                 "--interval", "1", "--quoted", "--count", "20"))
             {
                 final byte[] got = s.recv(WAIT);
@@ -105,7 +105,7 @@ class NngcatInteropTest
         try (BusSocket s = Bus.open())
         {
             final String url = s.listen("tcp://127.0.0.1:0").url();
-            try (ToolProcess p = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--hex", "--count", "1",
+            try (ExternalTool p = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--hex", "--count", "1",
                 "--recv-timeout", "20"))
             {
                 await(WAIT, () -> "nngcat's pipe; " + p.describe(), () -> s.stats().get(Counter.PIPES_CURRENT) == 1);
@@ -145,13 +145,13 @@ class NngcatInteropTest
         try (BusSocket s = Bus.open(BusOptions.builder().recvMaxSize(limit).build()))
         {
             final String url = s.listen("tcp://127.0.0.1:0").url();
-            try (ToolProcess p = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--file", exactFile.toString(),
+            try (ExternalTool p = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--file", exactFile.toString(),
                 "--interval", "1", "--count", "20"))
             {
                 assertArrayEquals(exact, s.recv(WAIT), () -> "a message of exactly recvMaxSize from nngcat; " + p.describe());
             }
             await(WAIT, () -> "nngcat's pipe to go", () -> s.stats().get(Counter.PIPES_CURRENT) == 0);
-            try (ToolProcess p = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--file", overFile.toString(),
+            try (ExternalTool p = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--file", overFile.toString(),
                 "--interval", "1", "--count", "20"))
             {
                 await(WAIT, () -> "a protocol error; " + p.describe() + "; " + s.stats(),
@@ -171,7 +171,7 @@ class NngcatInteropTest
         {
             final String url = s.listen("tcp://[::1]:0").url();
             assertTrue(url.startsWith("tcp://[::1]:"), url);
-            try (ToolProcess p = ToolProcess.start(nngcat, "--bus0", "--dial", url, "--data", "hello6",
+            try (ExternalTool p = ExternalTool.start(nngcat, "--bus0", "--dial", url, "--data", "hello6",
                 "--interval", "1", "--quoted", "--count", "20"))
             {
                 assertEquals("hello6", recvText(s, p::describe));
