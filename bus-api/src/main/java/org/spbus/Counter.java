@@ -64,7 +64,12 @@ public enum Counter
      * moment {@code PIPE_MESSAGES_QUEUED = MESSAGES_WRITTEN + DROPPED_PIPE_CLOSED + PIPE_MESSAGES_PENDING}.
      */
     PIPE_MESSAGES_PENDING("pipe_messages_pending", "messages"),
-    /** Messages on the receive queue right now. Messages (a gauge). */
+    /**
+     * Messages received and not yet taken by {@code recv}: on the receive queue, or held by a
+     * pipe paused because the queue was full. Messages (a gauge). After close it keeps the
+     * number left unread. At any moment {@code MESSAGES_RECEIVED = messages returned by recv +
+     * RECV_QUEUE_DEPTH}.
+     */
     RECV_QUEUE_DEPTH("recv_queue_depth", "messages");
 
     private final String label;

@@ -50,6 +50,8 @@ final class BusSocketImpl implements BusSocket
     private final int resumeLevel;
     private final java.util.concurrent.ConcurrentLinkedQueue<EnginePipe> paused =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Messages parked by paused pipes: received and counted, not yet on the queue. */
+    private final java.util.concurrent.atomic.AtomicInteger parkedCount = new java.util.concurrent.atomic.AtomicInteger();
     private final long defaultRecvTimeoutNanos;
     private final Object lock = new Object();
     private volatile EnginePipe[] pipes = NO_PIPES;
@@ -216,6 +218,7 @@ final class BusSocketImpl implements BusSocket
             return true;
         }
         pipe.input.set(EnginePipe.INPUT_PARKING);
+        parkedCount.incrementAndGet();
         pipe.parked.set(m);
         paused.add(pipe);
         // A receiver may have drained the queue after our offer failed and before we joined
@@ -244,11 +247,13 @@ final class BusSocketImpl implements BusSocket
             {
                 continue;
             }
+            parkedCount.decrementAndGet();
             if (p.closed)
             {
                 // The pipe is gone; its message was read whole, so it is still delivered.
                 if (!recvQueue.offer(m))
                 {
+                    parkedCount.incrementAndGet();
                     p.parked.set(m);
                     paused.add(p);
                     return;
@@ -257,6 +262,7 @@ final class BusSocketImpl implements BusSocket
             }
             if (!recvQueue.offer(m))
             {
+                parkedCount.incrementAndGet();
                 p.parked.set(m);
                 paused.add(p);
                 return;
@@ -647,7 +653,7 @@ final class BusSocketImpl implements BusSocket
             pending += p.pending();
         }
         v[Counter.PIPE_MESSAGES_PENDING.ordinal()] = pending;
-        v[Counter.RECV_QUEUE_DEPTH.ordinal()] = closed ? 0 : recvQueue.size();
+        v[Counter.RECV_QUEUE_DEPTH.ordinal()] = recvQueue.size() + parkedCount.get();
         return new SocketStats(v);
     }
 

@@ -150,8 +150,20 @@ final class EnginePipe implements PipeHandler
     {
         OutboundMessage m;
         long n = 0;
-        while ((m = ring.poll()) != null)
+        while (true)
         {
+            m = ring.poll();
+            if (m == null)
+            {
+                // A producer may have claimed a slot and not filled it yet (the queue then looks
+                // non-empty but polls null): wait for it rather than leave its message behind.
+                if (ring.isEmpty())
+                {
+                    break;
+                }
+                Thread.onSpinWait();
+                continue;
+            }
             m.release();
             n++;
         }

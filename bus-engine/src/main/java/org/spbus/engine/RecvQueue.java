@@ -141,7 +141,7 @@ final class RecvQueue
         {
             lock.unlock();
         }
-        queue.clear();
+        // What is left stays counted in RECV_QUEUE_DEPTH: received, never taken.
     }
 
     private static BusClosedException closedException()

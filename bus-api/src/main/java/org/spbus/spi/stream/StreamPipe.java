@@ -28,6 +28,8 @@ final class StreamPipe implements TransportPipe, IoHandler
     private static final int HANDSHAKE = 1;
     private static final int OPEN = 2;
     private static final int CLOSED = 3;
+    /** The most a paused pipe reads ahead into its stash, in bytes. */
+    private static final int STASH_LIMIT = 64 * 1024;
     /** Reads per readiness event before giving other pipes a turn. */
     private static final int READ_BURST = 16;
 
@@ -53,6 +55,8 @@ final class StreamPipe implements TransportPipe, IoHandler
     // Reading.
     private final FrameDecoder decoder;
     private ByteBuffer pendingIn;
+    /** The engine's receive queue is full: read only into pendingIn, up to STASH_LIMIT. */
+    private boolean paused;
 
     // Writing.
     private ByteBuffer pendingOut;
@@ -224,6 +228,7 @@ final class StreamPipe implements TransportPipe, IoHandler
             }
             return;
         }
+        paused = false;
         if (pendingIn != null)
         {
             final ByteBuffer in = pendingIn;
@@ -402,8 +407,10 @@ final class StreamPipe implements TransportPipe, IoHandler
             }
             if (buf.hasRemaining())
             {
-                if (handler == null)
+                if (handler == null || paused)
                 {
+                    // Not started, or paused by back-pressure: keep the bytes (a bounded amount),
+                    // reading on only so as to notice a peer that goes away.
                     stash(buf);
                     return;
                 }
@@ -462,7 +469,10 @@ final class StreamPipe implements TransportPipe, IoHandler
             in.put(buf).flip();
             pendingIn = in;
         }
-        if (key != null && key.isValid())
+        // A paused pipe goes on reading into the stash up to a bound, so that it still sees
+        // its peer leave; past the bound it stops, and the peer feels the back-pressure.
+        final boolean keepReading = paused && handler != null && (pendingIn == null || pendingIn.remaining() < STASH_LIMIT);
+        if (key != null && key.isValid() && !keepReading)
         {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         }
@@ -480,6 +490,7 @@ final class StreamPipe implements TransportPipe, IoHandler
             final boolean more = decoder.decode(buf, body -> h.onMessage(body) && state != CLOSED);
             if (!more && state != CLOSED)
             {
+                paused = true;
                 stash(buf);
             }
             return more;

@@ -19,6 +19,7 @@ final class InprocPipe implements TransportPipe
     private final String address;
     private final Set<InprocPipe> registry;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object drainLock = new Object();
     private InprocPipe peer;
     /** Shared by both ends; guards the rare start/deferred-wake handshake. */
     private Object pairLock;
@@ -88,12 +89,22 @@ final class InprocPipe implements TransportPipe
 
     private void drain()
     {
+        // Held while draining, and by end(): onClosed never overtakes an onWritten of this end.
+        synchronized (drainLock)
+        {
+            drainLocked();
+        }
+    }
+
+    private void drainLocked()
+    {
         final PipeHandler src = handler;
         final PipeHandler dst = peer.handler;
         int n = 0;
         long bytes = 0;
         OutboundMessage m;
-        while ((m = src.pollOutbound()) != null)
+        // Never poll once this end is closing: after onClosed the engine accounts for what is left.
+        while (!closed.get() && (m = src.pollOutbound()) != null)
         {
             if (closed.get() || peer.closed.get())
             {
@@ -141,18 +152,21 @@ final class InprocPipe implements TransportPipe
             return;
         }
         registry.remove(this);
-        final PipeHandler h;
-        synchronized (pairLock)
+        synchronized (drainLock)
         {
-            h = handler;
-            if (h == null)
+            final PipeHandler h;
+            synchronized (pairLock)
             {
-                deferredClose = reason;
+                h = handler;
+                if (h == null)
+                {
+                    deferredClose = reason;
+                }
             }
-        }
-        if (h != null)
-        {
-            h.onClosed(reason, null);
+            if (h != null)
+            {
+                h.onClosed(reason, null);
+            }
         }
     }
 

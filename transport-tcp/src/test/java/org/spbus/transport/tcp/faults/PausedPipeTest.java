@@ -6,7 +6,6 @@ import static org.spbus.transport.tcp.faults.Faults.utf8;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,8 +32,6 @@ class PausedPipeTest
 
     /** A listener-side pipe, paused, whose dialing peer closes. */
     @Test
-    @Disabled("BUG: a pipe paused by a full receive queue never sees its peer close (EOF/RST is not read while"
-        + " OP_READ is off): it stays in pipes() and PIPES_CURRENT until the application reads again")
     void pausedPipeGoesWhenItsPeerCloses()
     {
         try (BusSocket a = Bus.open(SMALL_QUEUE))
@@ -48,7 +45,7 @@ class PausedPipeTest
                 {
                     b.send(utf8("m" + i));
                 }
-                Await.until(() -> a.stats().get(Counter.RECV_QUEUE_DEPTH) == 4, WAIT, () -> "queue full: " + a.stats());
+                Await.until(() -> a.stats().get(Counter.RECV_QUEUE_DEPTH) >= 4, WAIT, () -> "queue full: " + a.stats());
             }
             Await.until(() -> a.pipes().isEmpty(), WAIT,
                 () -> "the paused pipe never noticed its peer closed: " + a.pipes() + " " + a.stats());
@@ -58,8 +55,6 @@ class PausedPipeTest
 
     /** A dialer-side pipe, paused, whose listener's socket closes and comes back: the dialer must redial. */
     @Test
-    @Disabled("BUG: a dialer whose pipe is paused by a full receive queue never notices the listener closing,"
-        + " so it never redials (isConnected() stays true) until the application reads again")
     void pausedDialerRedialsWhenItsListenerGoes()
     {
         try (BusSocket a = Bus.open(SMALL_QUEUE))
@@ -75,7 +70,7 @@ class PausedPipeTest
                 {
                     b.send(utf8("m" + i));
                 }
-                Await.until(() -> a.stats().get(Counter.RECV_QUEUE_DEPTH) == 4, WAIT, () -> "queue full: " + a.stats());
+                Await.until(() -> a.stats().get(Counter.RECV_QUEUE_DEPTH) >= 4, WAIT, () -> "queue full: " + a.stats());
             }
             try (BusSocket b2 = Bus.open())
             {
