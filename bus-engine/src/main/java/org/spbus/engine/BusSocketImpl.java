@@ -530,6 +530,22 @@ final class BusSocketImpl implements BusSocket
 
     void pipeClosed(final EnginePipe p, final CloseReason reason, final Throwable cause)
     {
+        // Count first: whoever sees the pipe gone also sees why.
+        switch (reason)
+        {
+            case TOO_LARGE:
+            case PROTOCOL_ERROR:
+                counters.increment(Counter.PROTOCOL_ERRORS);
+                LOG.log(System.Logger.Level.INFO, () -> "socket " + socketId + ": " + p + " closed: " + cause);
+                break;
+            case PEER_CLOSED:
+            case IO_ERROR:
+                counters.increment(Counter.PIPES_CLOSED_BY_PEER);
+                LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socketId + ": " + p + " closed by peer: " + reason);
+                break;
+            default:
+                break;
+        }
         boolean wasAttached = false;
         synchronized (lock)
         {
@@ -546,21 +562,6 @@ final class BusSocketImpl implements BusSocket
                     break;
                 }
             }
-        }
-        switch (reason)
-        {
-            case TOO_LARGE:
-            case PROTOCOL_ERROR:
-                counters.increment(Counter.PROTOCOL_ERRORS);
-                LOG.log(System.Logger.Level.INFO, () -> "socket " + socketId + ": " + p + " closed: " + cause);
-                break;
-            case PEER_CLOSED:
-            case IO_ERROR:
-                counters.increment(Counter.PIPES_CLOSED_BY_PEER);
-                LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socketId + ": " + p + " closed by peer: " + reason);
-                break;
-            default:
-                break;
         }
         if (wasAttached)
         {

@@ -299,6 +299,31 @@ public final class ExternalTool implements AutoCloseable
         return s.length() <= 400 ? s : "..." + s.substring(s.length() - 400);
     }
 
+    /**
+     * Kills the tool with SIGKILL ({@link Process#destroyForcibly()}, its children first) and
+     * waits, at most {@link #WAIT}, for it to exit: a peer that vanishes without closing anything.
+     *
+     * @return the exit status of the process started (the {@code timeout} wrapper, if any)
+     */
+    public int kill()
+    {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try
+        {
+            if (!process.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+            {
+                Assertions.fail("still alive after SIGKILL: " + describe());
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            Assertions.fail("interrupted");
+        }
+        return process.exitValue();
+    }
+
     /** Kills the tool and its children, and waits (bounded) for them and the output threads. */
     @Override
     public void close()

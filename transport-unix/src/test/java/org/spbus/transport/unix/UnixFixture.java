@@ -23,12 +23,12 @@ import org.spbus.tck.TransportFixture;
  * temporary directory, short enough for the 107-byte limit) and {@link #ABSTRACT}
  * ({@code abstract://} names unique to this JVM).
  */
-final class UnixFixture implements TransportFixture
+public final class UnixFixture implements TransportFixture
 {
     /** {@code ipc:///tmp/spbus-tck-PID/N.ipc}. */
-    static final UnixFixture IPC = new UnixFixture(false);
+    public static final UnixFixture IPC = new UnixFixture(false);
     /** {@code abstract://spbus-tck-PID-N}. */
-    static final UnixFixture ABSTRACT = new UnixFixture(true);
+    public static final UnixFixture ABSTRACT = new UnixFixture(true);
 
     private static final AtomicInteger NAMES = new AtomicInteger();
     private final boolean abstractNamespace;

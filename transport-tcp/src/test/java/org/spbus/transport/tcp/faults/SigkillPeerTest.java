@@ -31,7 +31,7 @@ import org.spbus.Message;
 import org.spbus.SocketStats;
 import org.spbus.tck.Await;
 import org.spbus.tck.LeakCheck;
-import org.spbus.transport.tcp.faults.Faults.Child;
+import org.spbus.tck.ExternalTool;
 
 /**
  * A peer process killed with SIGKILL in the middle of a stream ({@link Process#destroyForcibly()}):
@@ -164,7 +164,7 @@ class SigkillPeerTest
         final int padding = 2048;
         final int childId = 42;
         broadcaster = new Broadcaster(server, 512);
-        try (Child child = new Child(Faults.javaCommand(PeerMain.class, url, Integer.toString(childId),
+        try (ExternalTool child = ExternalTool.start(Faults.javaCommand(PeerMain.class, url, Integer.toString(childId),
             Integer.toString(padding))))
         {
             Await.until(() -> server.pipes().size() == 2 || !child.isAlive(), Duration.ofSeconds(30),
@@ -226,15 +226,15 @@ class SigkillPeerTest
     @Test
     void nngcatDialerKilledMidStream() throws InterruptedException
     {
-        final String nngcat = Faults.nngcat();
+        final String nngcat = ExternalTool.require("nngcat", "nng-utils");
         final String url = startServerWithGoodPeer();
         broadcaster = new Broadcaster(server, 64);
-        try (Child cat = new Child(List.of(nngcat, "--bus0", "--dial", url, "--data", "from-nngcat", "--interval", "1",
+        try (ExternalTool cat = ExternalTool.start(List.of(nngcat, "--bus0", "--dial", url, "--data", "from-nngcat", "--interval", "1",
             "--quoted")))
         {
             Await.until(() -> server.pipes().size() == 2 || !cat.isAlive(), WAIT, () -> "nngcat never attached: " + cat.describe());
             awaitMessage(server, utf8("from-nngcat"), "nothing from nngcat: " + cat.describe());
-            Await.until(() -> cat.stdoutLines() >= 20, WAIT, () -> "nngcat is not receiving the stream: " + cat.describe());
+            Await.until(() -> cat.stdoutLines().size() >= 20, WAIT, () -> "nngcat is not receiving the stream: " + cat.describe());
             final long closedByPeerBefore = server.stats().get(Counter.PIPES_CLOSED_BY_PEER);
             cat.kill();
             Await.until(() -> server.pipes().size() == 1, WAIT, () -> "the killed nngcat's pipe never went: " + server.stats());
@@ -255,30 +255,30 @@ class SigkillPeerTest
     @Test
     void nngcatListenerKilledMidStream_dialerRedialsANewOne() throws InterruptedException
     {
-        final String nngcat = Faults.nngcat();
+        final String nngcat = ExternalTool.require("nngcat", "nng-utils");
         server = Bus.open(FAST_REDIAL);
         final int port = Faults.freePort();
         final String url = "tcp://127.0.0.1:" + port;
         final List<String> cmd = List.of(nngcat, "--bus0", "--listen", url, "--data", "from-nngcat", "--interval", "1", "--quoted");
         broadcaster = new Broadcaster(server, 64);
         Dialer d = null;
-        try (Child first = new Child(cmd))
+        try (ExternalTool first = ExternalTool.start(cmd))
         {
             d = server.dial(url, DialMode.NON_BLOCKING);
             final Dialer dialer = d;
             Await.until(() -> dialer.isConnected() || !first.isAlive(), WAIT, () -> "never connected to " + first.describe());
-            Await.until(() -> first.stdoutLines() >= 20, WAIT, () -> "nngcat is not receiving the stream: " + first.describe());
+            Await.until(() -> first.stdoutLines().size() >= 20, WAIT, () -> "nngcat is not receiving the stream: " + first.describe());
             first.kill();
             Await.until(() -> !dialer.isConnected(), WAIT, () -> "the dialer still reports connected: " + server.stats());
             final long failures = server.stats().get(Counter.DIAL_FAILURES);
             Await.until(() -> server.stats().get(Counter.DIAL_FAILURES) >= failures + 2, WAIT,
                 () -> "the dialer does not keep redialing the dead port: " + server.stats());
-            try (Child second = new Child(cmd))
+            try (ExternalTool second = ExternalTool.start(cmd))
             {
                 Await.until(() -> dialer.isConnected() || !second.isAlive(), WAIT,
                     () -> "never reconnected to a new nngcat on the same port: " + second.describe() + "; " + server.stats());
                 assertEquals(1, server.stats().get(Counter.RECONNECTS), () -> "RECONNECTS: " + server.stats());
-                Await.until(() -> second.stdoutLines() >= 5, WAIT, () -> "the new nngcat gets no stream: " + second.describe());
+                Await.until(() -> second.stdoutLines().size() >= 5, WAIT, () -> "the new nngcat gets no stream: " + second.describe());
                 awaitMessage(server, utf8("from-nngcat"), "nothing from the new nngcat: " + second.describe());
             }
             broadcaster.stop();

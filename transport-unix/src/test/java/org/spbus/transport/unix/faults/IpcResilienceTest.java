@@ -1,6 +1,7 @@
 package org.spbus.transport.unix.faults;
 
 import org.spbus.tck.ResilienceTck;
+import org.spbus.transport.unix.UnixFixture;
 
 /**
  * The fault and load suite over {@code ipc://}: redial with backoff after the listener (and its
@@ -12,6 +13,6 @@ class IpcResilienceTest extends ResilienceTck
 {
     IpcResilienceTest()
     {
-        super(IpcFaultFixture.INSTANCE);
+        super(UnixFixture.IPC);
     }
 }
