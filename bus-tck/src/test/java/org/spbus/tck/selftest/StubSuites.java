@@ -196,4 +196,76 @@ final class StubSuites
             }
         }
     }
+
+    /** Suites over {@code stub-reorder://}. */
+    static final class Reorder
+    {
+        static final StubFixture FIXTURE = new StubFixture("stub-reorder");
+
+        private Reorder()
+        {
+        }
+
+        static final class Messages extends MessageTck
+        {
+            Messages()
+            {
+                super(FIXTURE);
+            }
+        }
+    }
+
+    /** Suites over {@code stub-truncate://}. */
+    static final class Truncate
+    {
+        static final StubFixture FIXTURE = new StubFixture("stub-truncate");
+
+        private Truncate()
+        {
+        }
+
+        static final class Messages extends MessageTck
+        {
+            Messages()
+            {
+                super(FIXTURE);
+            }
+        }
+    }
+
+    /** Suites over {@code stub-forward://}. */
+    static final class Forward
+    {
+        static final StubFixture FIXTURE = new StubFixture("stub-forward");
+
+        private Forward()
+        {
+        }
+
+        static final class Topology extends TopologyTck
+        {
+            Topology()
+            {
+                super(FIXTURE);
+            }
+        }
+    }
+
+    /** Suites over {@code stub-leak://}. */
+    static final class Leak
+    {
+        static final StubFixture FIXTURE = new StubFixture("stub-leak");
+
+        private Leak()
+        {
+        }
+
+        static final class Close extends SocketCloseTck
+        {
+            Close()
+            {
+                super(FIXTURE);
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,12 +29,17 @@ import org.spbus.spi.TransportPipe;
  * {@code stub://} is correct; {@code stub-dup://} delivers every message twice;
  * {@code stub-echo://} also hands every message back to its sender; {@code stub-lossy://}
  * silently loses every tenth message while reporting it written; {@code stub-noclose://}
- * never tells the peer that a pipe closed. The TCK must pass the first and fail each of the
- * others on the matching rule.
+ * never tells the peer that a pipe closed; {@code stub-reorder://} swaps each pair of messages;
+ * {@code stub-truncate://} drops the last byte of every non-empty message;
+ * {@code stub-forward://} also passes each message it delivers on to the receiver's other
+ * pipes; {@code stub-leak://} starts a {@code spbus-} thread per connection that never ends.
+ * The TCK must pass the first and fail each of the others on the matching rule.
  */
 public final class StubTransport implements Transport
 {
     private static final Map<String, StubListener> LISTENERS = new ConcurrentHashMap<>();
+    /** Every live pipe of stub-forward://. */
+    private static final Set<StubPipe> FORWARDING = ConcurrentHashMap.newKeySet();
 
     /** Creates the transport (ServiceLoader). */
     public StubTransport()
@@ -43,7 +49,8 @@ public final class StubTransport implements Transport
     @Override
     public Set<String> schemes()
     {
-        return Set.of("stub", "stub-dup", "stub-echo", "stub-lossy", "stub-noclose");
+        return Set.of("stub", "stub-dup", "stub-echo", "stub-lossy", "stub-noclose", "stub-reorder", "stub-truncate",
+            "stub-forward", "stub-leak");
     }
 
     private static String name(final String url)
@@ -154,8 +161,14 @@ public final class StubTransport implements Transport
                 return;
             }
             final String fault = fault(url);
-            final StubPipe mine = new StubPipe(fault, pipes);
-            final StubPipe theirs = new StubPipe(fault, l.pipes);
+            if (fault.equals("stub-leak"))
+            {
+                final Thread leak = new Thread(() -> LockSupport.park(), "spbus-stub-leak");
+                leak.setDaemon(true);
+                leak.start();
+            }
+            final StubPipe mine = new StubPipe(fault, pipes, config);
+            final StubPipe theirs = new StubPipe(fault, l.pipes, l.config);
             mine.peer = theirs;
             theirs.peer = mine;
             pipes.add(mine);
@@ -175,7 +188,8 @@ public final class StubTransport implements Transport
     private static final class StubPipe implements TransportPipe
     {
         private final String fault;
-        private final Set<StubPipe> registry;
+        final Set<StubPipe> registry;
+        final EndpointConfig config;
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicInteger count = new AtomicInteger();
         private final Object drainLock = new Object();
@@ -183,11 +197,18 @@ public final class StubTransport implements Transport
         volatile StubPipe peer;
         private volatile PipeHandler handler;
         private volatile boolean pendingWake;
+        /** stub-reorder: the message held back to swap with the next. */
+        private byte[] held;
 
-        StubPipe(final String fault, final Set<StubPipe> registry)
+        StubPipe(final String fault, final Set<StubPipe> registry, final EndpointConfig config)
         {
             this.fault = fault;
             this.registry = registry;
+            this.config = config;
+            if (fault.equals("stub-forward"))
+            {
+                FORWARDING.add(this);
+            }
         }
 
         @Override
@@ -233,13 +254,53 @@ public final class StubTransport implements Transport
                     {
                         continue;
                     }
+                    byte[] out = body;
+                    if (fault.equals("stub-truncate") && out.length > 0)
+                    {
+                        out = java.util.Arrays.copyOf(out, out.length - 1);
+                    }
+                    if (fault.equals("stub-reorder"))
+                    {
+                        if (held == null)
+                        {
+                            held = out;
+                            continue;
+                        }
+                        final byte[] first = out;
+                        out = held;
+                        held = null;
+                        synchronized (peer.deliverLock)
+                        {
+                            dst.onMessage(first);
+                        }
+                    }
                     boolean more;
                     synchronized (peer.deliverLock)
                     {
-                        more = dst.onMessage(body);
+                        more = dst.onMessage(out);
                         if (more && fault.equals("stub-dup"))
                         {
-                            more = dst.onMessage(body.clone());
+                            more = dst.onMessage(out.clone());
+                        }
+                    }
+                    if (fault.equals("stub-forward"))
+                    {
+                        // The receiving socket (known by its endpoint config, one per socket)
+                        // passes the message on to the peers of its other pipes.
+                        for (final StubPipe q : FORWARDING)
+                        {
+                            if (q.config != peer.config)
+                            {
+                                continue;
+                            }
+                            final PipeHandler far = q == peer || q.peer == null ? null : q.peer.handler;
+                            if (far != null && !q.peer.closed.get())
+                            {
+                                synchronized (q.peer.deliverLock)
+                                {
+                                    far.onMessage(out.clone());
+                                }
+                            }
                         }
                     }
                     if (fault.equals("stub-echo"))
@@ -285,6 +346,7 @@ public final class StubTransport implements Transport
                 return;
             }
             registry.remove(this);
+            FORWARDING.remove(this);
             final PipeHandler h = handler;
             if (h != null)
             {

@@ -150,4 +150,35 @@ class TckSelfTest
         assertFailsNamingRule(o, "required_close_closesPipes_peersSeeThemGo", "close");
         assertFailsNamingRule(o, "required_dialerClose_closesItsPipesBeforeReturning", "dialer close");
     }
+
+    @Test
+    void reorderingTransport_failsPerPipeFifo()
+    {
+        final Map<String, Outcome> o = run(StubSuites.Reorder.Messages.class);
+        assertFailsNamingRule(o, "required_perPipeFifo_10000MessagesEachWay_inOrder", "per-pipe FIFO");
+    }
+
+    @Test
+    void truncatingTransport_failsWholeMessages()
+    {
+        final Map<String, Outcome> o = run(StubSuites.Truncate.Messages.class);
+        assertFailsNamingRule(o, "required_sendForms_sendExactlyTheirBytes_andCopyTheBody", "wrong bytes");
+        assertEquals(TestExecutionResult.Status.FAILED,
+            o.get("required_messagesOfEverySizeUpToRecvMaxSize_arriveWholeAndUnchanged").status(),
+            "TCK self-test: messages of every size must fail against a truncating transport");
+    }
+
+    @Test
+    void forwardingTransport_failsNoForwarding()
+    {
+        final Map<String, Outcome> o = run(StubSuites.Forward.Topology.class);
+        assertFailsNamingRule(o, "required_BU6_chainABC_noForwardingBeyondDirectPeers", "BU-6");
+    }
+
+    @Test
+    void threadLeakingTransport_failsCleanShutdown()
+    {
+        final Map<String, Outcome> o = run(StubSuites.Leak.Close.class);
+        assertFailsNamingRule(o, "required_NF5_noSpbusThreadLeftAfterAllSocketsClosed", "NF-5");
+    }
 }
