@@ -25,6 +25,13 @@ public interface Dialer extends AutoCloseable
     boolean isConnected();
 
     /**
+     * Returns a snapshot of this dialer's counters. Cheap; never blocks; still available after close.
+     *
+     * @return the counters
+     */
+    EndpointStats stats();
+
+    /**
      * Returns whether the dialer has been closed, by {@link #close()} or with its socket.
      *
      * @return {@code true} once closed

@@ -19,6 +19,13 @@ public interface Listener extends AutoCloseable
     String url();
 
     /**
+     * Returns a snapshot of this listener's counters. Cheap; never blocks; still available after close.
+     *
+     * @return the counters
+     */
+    EndpointStats stats();
+
+    /**
      * Returns whether the listener has been closed, by {@link #close()} or with its socket.
      *
      * @return {@code true} once closed

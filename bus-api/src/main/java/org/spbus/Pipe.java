@@ -42,6 +42,14 @@ public interface Pipe
     Map<String, Object> properties();
 
     /**
+     * Returns a snapshot of this pipe's counters. Cheap; does not block senders or receivers;
+     * still available after the pipe closed.
+     *
+     * @return the counters
+     */
+    PipeStats stats();
+
+    /**
      * Returns whether the pipe is still attached to its socket.
      *
      * @return {@code true} until the pipe closes

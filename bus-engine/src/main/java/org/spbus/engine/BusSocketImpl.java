@@ -476,6 +476,10 @@ final class BusSocketImpl implements BusSocket
                 if (p.rejected)
                 {
                     counters.increment(Counter.PEERS_REJECTED);
+                    if (!(owner instanceof DialerImpl))
+                    {
+                        owner.counters().peersRejected.incrementAndGet();
+                    }
                     tp.close();
                     owner.attachFailed(new org.spbus.PeerRejectedException("pipe refused by the pipe listener"));
                     return;

@@ -38,6 +38,7 @@ final class DialerImpl implements Dialer, PipeOwner
     private ScheduledFuture<?> pendingRedial;
     private volatile EnginePipe pipe;
     private volatile boolean closed;
+    private final EndpointCounters counters = new EndpointCounters();
     /** Completed by the first attempt of a blocking dial. */
     private CompletableFuture<EnginePipe> first;
 
@@ -116,6 +117,7 @@ final class DialerImpl implements Dialer, PipeOwner
             failFirst(new BusClosedException("dialer closed: " + url()));
             return;
         }
+        counters.dialAttempts.incrementAndGet();
         socket.counters.increment(Counter.DIAL_ATTEMPTS);
         transport.connect(new DialCallback()
         {
@@ -133,13 +135,16 @@ final class DialerImpl implements Dialer, PipeOwner
                     failFirst(new BusClosedException("closed while dialing " + url()));
                     return;
                 }
+                counters.dialFailures.incrementAndGet();
                 socket.counters.increment(Counter.DIAL_FAILURES);
                 if (cause instanceof ProtocolException)
                 {
+                    counters.handshakeFailures.incrementAndGet();
                     socket.counters.increment(Counter.HANDSHAKE_FAILURES);
                 }
                 else if (cause instanceof org.spbus.PeerRejectedException)
                 {
+                    counters.peersRejected.incrementAndGet();
                     socket.counters.increment(Counter.PEERS_REJECTED);
                 }
                 LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socket.socketId + ": dial " + url() + " failed: " + cause);
@@ -207,8 +212,11 @@ final class DialerImpl implements Dialer, PipeOwner
             windowNanos = minWindowNanos;
             if (everConnected)
             {
+                counters.reconnects.incrementAndGet();
                 socket.counters.increment(Counter.RECONNECTS);
             }
+            counters.pipesTotal.incrementAndGet();
+            counters.pipesCurrent.incrementAndGet();
             everConnected = true;
             f = first;
             first = null;
@@ -229,6 +237,7 @@ final class DialerImpl implements Dialer, PipeOwner
                 pipe = null;
             }
         }
+        counters.pipesCurrent.decrementAndGet();
         if (reason != CloseReason.LOCAL || !closed)
         {
             scheduleRedial();
@@ -243,11 +252,28 @@ final class DialerImpl implements Dialer, PipeOwner
             failFirst(new BusClosedException("closed while dialing " + url()));
             return;
         }
+        counters.dialFailures.incrementAndGet();
+        if (cause instanceof org.spbus.PeerRejectedException)
+        {
+            counters.peersRejected.incrementAndGet();
+        }
         socket.counters.increment(Counter.DIAL_FAILURES);
         if (!failFirst(cause))
         {
             scheduleRedial();
         }
+    }
+
+    @Override
+    public EndpointCounters counters()
+    {
+        return counters;
+    }
+
+    @Override
+    public org.spbus.EndpointStats stats()
+    {
+        return counters.snapshot();
     }
 
     @Override

@@ -48,6 +48,12 @@ final class EnginePipe implements PipeHandler
     private volatile long polled;
     /** Messages the transport reported written; written by that one thread at a time. */
     private volatile long written;
+    private volatile long bytesWritten;
+    /** Received from the peer; updated by the transport's reader, one thread at a time. */
+    private volatile long received;
+    private volatile long bytesReceived;
+    private final java.util.concurrent.atomic.AtomicLong droppedFull = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong droppedClosed = new java.util.concurrent.atomic.AtomicLong();
 
     EnginePipe(final BusSocketImpl socket, final TransportPipe transport, final PipeOwner owner, final int sendQueueSize)
     {
@@ -68,6 +74,7 @@ final class EnginePipe implements PipeHandler
     {
         if (ring.size() >= limit || !ring.offer(m))
         {
+            droppedFull.incrementAndGet();
             return false;
         }
         if (closed)
@@ -106,6 +113,7 @@ final class EnginePipe implements PipeHandler
     public void onWritten(final int messages, final long bytes)
     {
         written += messages;
+        bytesWritten += bytes;
         socket.counters.add(Counter.MESSAGES_WRITTEN, messages);
         socket.counters.add(Counter.BYTES_WRITTEN, bytes);
     }
@@ -113,6 +121,8 @@ final class EnginePipe implements PipeHandler
     @Override
     public boolean onMessage(final byte[] body)
     {
+        received++;
+        bytesReceived += body.length;
         return socket.deliver(this, body);
     }
 
@@ -139,6 +149,7 @@ final class EnginePipe implements PipeHandler
         final long inFlight = polled - written;
         if (inFlight > 0)
         {
+            droppedClosed.addAndGet(inFlight);
             socket.counters.add(Counter.DROPPED_PIPE_CLOSED, inFlight);
         }
         discard();
@@ -169,6 +180,7 @@ final class EnginePipe implements PipeHandler
         }
         if (n > 0)
         {
+            droppedClosed.addAndGet(n);
             socket.counters.add(Counter.DROPPED_PIPE_CLOSED, n);
         }
     }
@@ -198,6 +210,13 @@ final class EnginePipe implements PipeHandler
         public java.util.Map<String, Object> properties()
         {
             return transport.properties();
+        }
+
+        @Override
+        public org.spbus.PipeStats stats()
+        {
+            return new org.spbus.PipeStats(ring.addedCount(), written, bytesWritten, droppedFull.get(),
+                droppedClosed.get(), pending(), received, bytesReceived);
         }
 
         @Override

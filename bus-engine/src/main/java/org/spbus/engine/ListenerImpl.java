@@ -18,6 +18,7 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
     /** The URL asked for; reported until the transport has bound (it may accept before then). */
     private volatile String requestedUrl;
     private volatile boolean closed;
+    private final EndpointCounters counters = new EndpointCounters();
 
     ListenerImpl(final BusSocketImpl socket)
     {
@@ -67,6 +68,7 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
     @Override
     public void accepted()
     {
+        counters.accepts.incrementAndGet();
         socket.counters.increment(Counter.ACCEPTS);
     }
 
@@ -84,8 +86,9 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
     @Override
     public void handshakeFailed(final Exception cause)
     {
-        socket.counters.increment(cause instanceof org.spbus.PeerRejectedException ? Counter.PEERS_REJECTED
-            : Counter.HANDSHAKE_FAILURES);
+        final boolean rejected = cause instanceof org.spbus.PeerRejectedException;
+        (rejected ? counters.peersRejected : counters.handshakeFailures).incrementAndGet();
+        socket.counters.increment(rejected ? Counter.PEERS_REJECTED : Counter.HANDSHAKE_FAILURES);
         LOG.log(System.Logger.Level.DEBUG, () -> "socket " + socket.socketId + ": handshake failed on " + url() + ": " + cause);
         JfrEvents.handshakeRejected(socket, url(), cause);
     }
@@ -93,15 +96,30 @@ final class ListenerImpl implements Listener, ListenerHandler, PipeOwner
     // ---------------------------------------------------------------- PipeOwner
 
     @Override
+    public EndpointCounters counters()
+    {
+        return counters;
+    }
+
+    @Override
+    public org.spbus.EndpointStats stats()
+    {
+        return counters.snapshot();
+    }
+
+    @Override
     public void pipeAttached(final EnginePipe pipe)
     {
-        // Nothing to track: the transport listener closes its own pipes.
+        // The transport listener closes its own pipes; only count.
+        counters.pipesTotal.incrementAndGet();
+        counters.pipesCurrent.incrementAndGet();
     }
 
     @Override
     public void pipeClosed(final EnginePipe pipe, final CloseReason reason)
     {
         // Accepted pipes are not re-established by the listener side.
+        counters.pipesCurrent.decrementAndGet();
     }
 
     @Override

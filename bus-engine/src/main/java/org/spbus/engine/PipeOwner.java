@@ -5,6 +5,9 @@ import org.spbus.spi.CloseReason;
 /** The listener or dialer a pipe belongs to. */
 interface PipeOwner
 {
+    /** The owner's counters. */
+    EndpointCounters counters();
+
     /** The pipe was attached to the socket. */
     void pipeAttached(EnginePipe pipe);
 

@@ -236,4 +236,45 @@ class RawDeviceAndPipeEventsTest
         Await.until(() -> Thread.getAllStackTraces().keySet().stream()
             .noneMatch(t -> t.getName().startsWith("spbus-socket-")), WAIT, "event thread ended");
     }
+
+    @Test
+    void pipeListenerAndDialerStatsAddUpWithTheSocket()
+    {
+        final String u = url();
+        try (BusSocket hub = Bus.open(); BusSocket a = Bus.open(); BusSocket b = Bus.open())
+        {
+            final org.spbus.Listener l = hub.listen(u);
+            final org.spbus.Dialer da = a.dial(u);
+            b.dial(u);
+            a.send(utf8("one"));
+            a.send(utf8("two"));
+            hub.send(utf8("to-both"));
+            assertArrayEquals(utf8("one"), hub.recv(WAIT));
+            assertArrayEquals(utf8("two"), hub.recv(WAIT));
+            assertArrayEquals(utf8("to-both"), a.recv(WAIT));
+            assertArrayEquals(utf8("to-both"), b.recv(WAIT));
+            final org.spbus.EndpointStats ls = l.stats();
+            assertEquals(2, ls.accepts());
+            assertEquals(2, ls.pipesTotal());
+            assertEquals(2, ls.pipesCurrent());
+            final org.spbus.EndpointStats ds = da.stats();
+            assertEquals(1, ds.dialAttempts());
+            assertEquals(0, ds.dialFailures());
+            assertEquals(1, ds.pipesCurrent());
+            final Pipe fromA = hub.pipes().stream().filter(p -> p.stats().messagesReceived() == 2).findFirst().orElseThrow();
+            assertEquals(6, fromA.stats().bytesReceived());
+            long queued = 0;
+            long written = 0;
+            for (final Pipe p : hub.pipes())
+            {
+                queued += p.stats().messagesQueued();
+                written += p.stats().messagesWritten();
+            }
+            assertEquals(hub.stats().get(Counter.PIPE_MESSAGES_QUEUED), queued, "pipe queued adds up to the socket's");
+            assertEquals(hub.stats().get(Counter.MESSAGES_WRITTEN), written, "pipe written adds up to the socket's");
+            a.close();
+            Await.until(() -> l.stats().pipesCurrent() == 1, WAIT, "listener pipe gauge follows a closed peer");
+            assertEquals(1, fromA.stats().messagesQueued(), "stats survive the pipe's close");
+        }
+    }
 }
