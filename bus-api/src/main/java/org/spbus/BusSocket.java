@@ -160,8 +160,10 @@ public interface BusSocket extends AutoCloseable
     Listener listen(String url);
 
     /**
-     * Dials {@code url} with {@link DialMode#BLOCKING}: returns once the pipe is attached and
-     * messages sent afterwards reach the peer, or throws.
+     * Dials {@code url} with {@link DialMode#BLOCKING}: returns once the pipe is attached to
+     * this socket, so that messages this socket sends afterwards reach the peer, or throws. The
+     * peer attaches its own end independently (a listening socket may do so a moment later): to
+     * send from the listening side, first wait there with {@link #awaitPipes(int, Duration)}.
      *
      * @param url where to connect
      * @return the dialer, connected, which will redial whenever the pipe is lost
@@ -199,6 +201,20 @@ public interface BusSocket extends AutoCloseable
      * @return an unmodifiable snapshot, in attach order
      */
     java.util.List<Pipe> pipes();
+
+    /**
+     * Waits until the socket has at least {@code count} pipes attached: the way for a listening
+     * socket to know its peers are there before it broadcasts (a broadcast reaches only the
+     * pipes attached at that moment).
+     *
+     * @param count   the number of pipes to wait for, 0 or more
+     * @param timeout how long to wait at most
+     * @throws BusTimeoutException if fewer pipes are attached when the timeout passes
+     * @throws BusClosedException if the socket is closed before or while waiting
+     * @throws BusException if the thread is interrupted (its interrupt flag is set again)
+     * @throws NullPointerException if {@code timeout} is {@code null}
+     */
+    void awaitPipes(int count, Duration timeout);
 
     /**
      * Finds an attached pipe by id, for example the one a {@link Message} came from.

@@ -50,7 +50,7 @@ final class DeviceCommand implements Callable<Integer>
         description = "Stop after this many seconds; 0 (the default) runs until stopped.")
     private long durationSeconds;
 
-    @Option(names = "--stats", description = "Print the socket's counters on exit.")
+    @Option(names = "--stats", description = "Print the socket's counters to stderr on exit (also when stopped by a signal).")
     private boolean stats;
 
     @Option(names = {"-v", "--verbose"}, description = "Print the bound and dialed URLs.")
@@ -58,6 +58,7 @@ final class DeviceCommand implements Callable<Integer>
 
     private final PrintWriter out;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch done = new CountDownLatch(1);
 
     private DeviceCommand(final PrintWriter out)
     {
@@ -68,8 +69,8 @@ final class DeviceCommand implements Callable<Integer>
      * Parses the options and runs the device.
      *
      * @param args the arguments after {@code device}
-     * @param out  where {@code --verbose} and {@code --stats} print
-     * @param err  where errors go
+     * @param out  where {@code --verbose} prints
+     * @param err  where errors and {@code --stats} go
      * @param stopOnSignal whether a shutdown hook stops the device cleanly on Ctrl-C or SIGTERM
      * @return the exit code: 0 when stopped, 1 on errors
      */
@@ -83,9 +84,28 @@ final class DeviceCommand implements Callable<Integer>
         cl.setErr(ew);
         if (stopOnSignal)
         {
-            Runtime.getRuntime().addShutdownHook(new Thread(cmd.stop::countDown, "spbus-device-stop"));
+            // On Ctrl-C or SIGTERM: stop the device, and let it close and print before the JVM exits.
+            Runtime.getRuntime().addShutdownHook(new Thread(() ->
+            {
+                cmd.stop.countDown();
+                try
+                {
+                    cmd.done.await(5, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, "spbus-device-stop"));
         }
-        return cl.execute(args);
+        try
+        {
+            return cl.execute(args);
+        }
+        finally
+        {
+            cmd.done.countDown();
+        }
     }
 
     /**
@@ -140,8 +160,9 @@ final class DeviceCommand implements Callable<Integer>
             }
             if (stats)
             {
-                out.print(socket.stats().format());
-                out.flush();
+                final PrintWriter err = spec.commandLine().getErr();
+                err.print(socket.stats().format());
+                err.flush();
             }
             return 0;
         }

@@ -31,9 +31,10 @@ class DeviceCommandTest
     {
         final String url = "inproc://spbus-device-test";
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final AtomicInteger rc = new AtomicInteger(-1);
         final Thread device = new Thread(() -> rc.set(Main.run(new String[] {"device", "--listen", url, "--duration", "3",
-            "--stats", "-v"}, System.in, out, new PrintStream(new ByteArrayOutputStream()))));
+            "--stats", "-v"}, System.in, out, new PrintStream(err))));
         device.start();
         final BusOptions fast = BusOptions.builder().reconnectMin(Duration.ofMillis(20)).build();
         try (BusSocket a = Bus.open(fast); BusSocket b = Bus.open(fast))
@@ -55,7 +56,8 @@ class DeviceCommandTest
         final String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("Listening at: " + url), text);
         assertTrue(text.contains("Relayed: 1 messages"), text);
-        assertTrue(text.contains("messages_received 1 messages"), text);
+        final String stats = err.toString(StandardCharsets.UTF_8);
+        assertTrue(stats.contains("messages_received 1 messages"), "--stats goes to stderr: " + stats);
     }
 
     @Test

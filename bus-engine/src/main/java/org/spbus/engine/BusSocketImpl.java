@@ -514,6 +514,7 @@ final class BusSocketImpl implements BusSocket
             next[old.length] = p;
             pipes = next;
             p.attached = true;
+            lock.notifyAll();
             counters.increment(Counter.PIPES_TOTAL);
             p.owner.pipeAttached(p);
         }
@@ -628,6 +629,35 @@ final class BusSocketImpl implements BusSocket
     }
 
     @Override
+    public void awaitPipes(final int count, final Duration timeout)
+    {
+        Objects.requireNonNull(timeout, "timeout");
+        final long deadline = System.nanoTime() + RecvQueue.toNanos(timeout);
+        synchronized (lock)
+        {
+            while (pipes.length < count)
+            {
+                checkOpen();
+                final long left = deadline - System.nanoTime();
+                if (left <= 0)
+                {
+                    throw new BusTimeoutException(pipes.length + " of " + count + " pipes attached after "
+                        + timeout.toMillis() + " ms");
+                }
+                try
+                {
+                    lock.wait(Math.max(1, left / 1_000_000), 0);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new org.spbus.BusException("interrupted while waiting for pipes", e);
+                }
+            }
+        }
+    }
+
+    @Override
     public java.util.Optional<org.spbus.Pipe> pipe(final int id)
     {
         for (final EnginePipe p : pipes)
@@ -689,6 +719,7 @@ final class BusSocketImpl implements BusSocket
                 return;
             }
             closed = true;
+            lock.notifyAll();
             ls = new ArrayList<>(listeners);
             ds = new ArrayList<>(dialers);
         }

@@ -260,4 +260,30 @@ public abstract class EndpointTck extends AbstractBusTck
             }
         }
     }
+
+    /**
+     * BU-2 from the listening side: once {@code awaitPipes} has seen the dialers' pipes, a
+     * broadcast from the listener reaches every one of them; {@code awaitPipes} times out with
+     * {@link org.spbus.BusTimeoutException} when too few pipes come, and throws
+     * {@link org.spbus.BusClosedException} on a closed socket.
+     */
+    @Test
+    public void required_awaitPipes_thenListenerBroadcastReachesEveryDialer()
+    {
+        try (BusSocket hub = open(); BusSocket a = open(); BusSocket b = open())
+        {
+            final String url = listen(hub).url();
+            a.dial(url);
+            b.dial(url);
+            hub.awaitPipes(2, Await.timeout());
+            hub.send(bytes("to-all"));
+            assertEquals("to-all", text(a.recv(Await.timeout())), "BU-2: a dialer missed the listener's broadcast");
+            assertEquals("to-all", text(b.recv(Await.timeout())), "BU-2: a dialer missed the listener's broadcast");
+            assertThrows(org.spbus.BusTimeoutException.class, () -> hub.awaitPipes(3, java.time.Duration.ofMillis(50)),
+                "awaitPipes must time out when too few pipes are attached");
+            hub.close();
+            assertThrows(org.spbus.BusClosedException.class, () -> hub.awaitPipes(1, Await.timeout()),
+                "awaitPipes on a closed socket must throw BusClosedException");
+        }
+    }
 }
