@@ -75,13 +75,10 @@ final class TestSupport
             {
                 fail("timed out after " + timeout.toMillis() + " ms waiting for " + what);
             }
-            try
+            // The poll interval of this deadline-bounded wait.
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            if (Thread.interrupted())
             {
-                Thread.sleep(5);
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
                 fail("interrupted waiting for " + what);
             }
         }

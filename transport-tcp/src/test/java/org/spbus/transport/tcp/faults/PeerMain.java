@@ -37,7 +37,8 @@ public final class PeerMain
             s.send(Faults.body(id, seq, padding));
             if ((seq & 15) == 15)
             {
-                Thread.sleep(1); // pacing of the child's own loop, not synchronisation
+                // Pacing of the child's own send loop, not synchronisation.
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
             }
         }
     }

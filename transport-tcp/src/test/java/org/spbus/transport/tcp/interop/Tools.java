@@ -91,18 +91,13 @@ final class Tools
         }
     }
 
-    /** A short pause inside a deadline-bounded loop (never used alone to synchronise). */
+    /**
+     * A short pause: the poll interval of a deadline-bounded loop, or the pacing of a peer that
+     * dribbles bytes on purpose. Never used alone to wait for something to happen.
+     */
     static void pause(final long millis)
     {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     /** Waits until a counter of {@code s} reaches {@code value} exactly. */
