@@ -136,6 +136,17 @@ public interface TransportFixture
     }
 
     /**
+     * Returns how the transport frames messages on the wire after the SP header exchange, for
+     * the raw peers of {@link HostileWireTck}. Needed for {@link Capability#WIRE}.
+     *
+     * @return {@link org.spbus.spi.stream.Framing#TCP} unless the transport says otherwise
+     */
+    default org.spbus.spi.stream.Framing wireFraming()
+    {
+        return org.spbus.spi.stream.Framing.TCP;
+    }
+
+    /**
      * Releases what the fixture made for one test (for example temporary socket files). Called
      * after every test, once the test's sockets are closed. Must be idempotent and leave the
      * fixture usable for the next test.

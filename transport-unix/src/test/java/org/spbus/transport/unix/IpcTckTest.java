@@ -76,4 +76,13 @@ class IpcTckTest
             super(UnixFixture.IPC);
         }
     }
+
+    @Nested
+    class Hostile extends org.spbus.tck.HostileWireTck
+    {
+        Hostile()
+        {
+            super(UnixFixture.IPC);
+        }
+    }
 }

@@ -109,6 +109,12 @@ public final class UnixFixture implements TransportFixture
     }
 
     @Override
+    public org.spbus.spi.stream.Framing wireFraming()
+    {
+        return org.spbus.spi.stream.Framing.IPC;
+    }
+
+    @Override
     public synchronized void cleanup()
     {
         if (dir == null)

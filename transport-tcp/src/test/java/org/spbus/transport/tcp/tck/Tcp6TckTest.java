@@ -77,4 +77,13 @@ class Tcp6TckTest
             super(TcpFixture.IPV6);
         }
     }
+
+    @Nested
+    class Hostile extends org.spbus.tck.HostileWireTck
+    {
+        Hostile()
+        {
+            super(TcpFixture.IPV6);
+        }
+    }
 }

@@ -76,4 +76,13 @@ class TcpTckTest
             super(TcpFixture.IPV4);
         }
     }
+
+    @Nested
+    class Hostile extends org.spbus.tck.HostileWireTck
+    {
+        Hostile()
+        {
+            super(TcpFixture.IPV4);
+        }
+    }
 }
