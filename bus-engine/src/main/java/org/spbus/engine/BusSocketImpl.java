@@ -95,7 +95,35 @@ final class BusSocketImpl implements BusSocket
             counters.increment(Counter.DROPPED_NO_PEERS);
             return;
         }
+        if (allFull(ps))
+        {
+            return;
+        }
         broadcast(ps, MessagePool.SHARED.copyOf(body, offset, length, ps.length));
+    }
+
+    /**
+     * When every pipe's queue is full, drops the message for all of them (counted) without
+     * copying it, and yields the processor to the writers; otherwise does nothing.
+     *
+     * @return true if the message was dropped
+     */
+    private boolean allFull(final EnginePipe[] ps)
+    {
+        for (final EnginePipe p : ps)
+        {
+            if (!p.isFull())
+            {
+                return false;
+            }
+        }
+        for (final EnginePipe p : ps)
+        {
+            p.countDroppedFull();
+        }
+        counters.add(Counter.DROPPED_SEND_QUEUE_FULL, ps.length);
+        Thread.yield();
+        return true;
     }
 
     @Override
@@ -110,6 +138,11 @@ final class BusSocketImpl implements BusSocket
         {
             body.position(body.limit());
             counters.increment(Counter.DROPPED_NO_PEERS);
+            return;
+        }
+        if (allFull(ps))
+        {
+            body.position(body.limit());
             return;
         }
         final OutboundMessage m = MessagePool.SHARED.allocate(length, ps.length);

@@ -89,6 +89,18 @@ final class EnginePipe implements PipeHandler
         return true;
     }
 
+    /** Whether this pipe's send queue is full right now (a hint: it may drain at any moment). */
+    boolean isFull()
+    {
+        return ring.size() >= limit;
+    }
+
+    /** Counts a copy dropped because the queue was full, without having offered it. */
+    void countDroppedFull()
+    {
+        droppedFull.incrementAndGet();
+    }
+
     @Override
     public OutboundMessage pollOutbound()
     {
