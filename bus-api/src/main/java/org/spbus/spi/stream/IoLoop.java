@@ -76,13 +76,16 @@ final class IoLoop implements Runnable
      */
     void runAndWait(final Runnable task)
     {
-        if (inLoop())
+        if (inLoop() || !thread.isAlive())
         {
+            // On the loop, or the loop is gone (ended by a fatal error): nothing else runs the
+            // loop's state any more, so the task runs here rather than wait for ever.
             task.run();
             return;
         }
         final CompletableFuture<Void> done = new CompletableFuture<>();
-        execute(() ->
+        final Runnable[] wrapper = new Runnable[1];
+        wrapper[0] = () ->
         {
             try
             {
@@ -93,14 +96,25 @@ final class IoLoop implements Runnable
             {
                 done.completeExceptionally(t);
             }
-        });
+        };
+        execute(wrapper[0]);
         boolean interrupted = false;
         while (true)
         {
             try
             {
-                done.get();
+                done.get(1, java.util.concurrent.TimeUnit.SECONDS);
                 break;
+            }
+            catch (final java.util.concurrent.TimeoutException e)
+            {
+                if (!thread.isAlive() && !done.isDone())
+                {
+                    // The loop died with the task queued: run it here (nothing races it now).
+                    tasks.remove(wrapper[0]);
+                    task.run();
+                    break;
+                }
             }
             catch (final InterruptedException e)
             {
