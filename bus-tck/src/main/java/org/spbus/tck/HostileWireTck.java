@@ -119,24 +119,44 @@ public abstract class HostileWireTck extends AbstractBusTck
         assertEquals(1, pipes(server), rule + ": the listener should have only the good peer's pipe left");
     }
 
-    private void hostileHeader(final byte[] header, final String rule) throws IOException
+    /** What a bad raw peer does, and what the test then checks on the server. */
+    @FunctionalInterface
+    private interface BadPeer
+    {
+        void run(BusSocket server, SocketChannel bad) throws IOException;
+    }
+
+    /**
+     * The scaffold of every hostile case: a listener with a good peer attached, a raw bad peer
+     * doing {@code bad}, then {@code after} on the server, then the good peer must be untouched.
+     */
+    private void withBadPeer(final String rule, final BadPeer bad, final java.util.function.Consumer<BusSocket> after)
+        throws IOException
     {
         assumeCapability(Capability.WIRE, "a raw peer must reach the listener");
         try (BusSocket server = server(); BusSocket good = open())
         {
             final String url = listen(server).url();
             dial(good, url, server);
-            try (SocketChannel bad = raw(url))
+            try (SocketChannel ch = raw(url))
             {
-                write(bad, header);
-                final byte[] got = readUntilClosed(bad, rule);
-                assertTrue(got.length <= SpHeader.SIZE, rule + ": the listener sent data frames to a peer that failed"
-                    + " the header exchange (" + got.length + " bytes)");
+                bad.run(server, ch);
             }
-            Await.until(() -> stat(server, Counter.HANDSHAKE_FAILURES) >= 1, Await.timeout(),
-                () -> rule + ": the failed header exchange was not counted: " + server.stats());
+            after.accept(server);
             assertGoodPeerUnaffected(server, good, rule);
         }
+    }
+
+    private void hostileHeader(final byte[] header, final String rule) throws IOException
+    {
+        withBadPeer(rule, (server, bad) ->
+        {
+            write(bad, header);
+            final byte[] got = readUntilClosed(bad, rule);
+            assertTrue(got.length <= SpHeader.SIZE, rule + ": the listener sent data frames to a peer that failed"
+                + " the header exchange (" + got.length + " bytes)");
+        }, server -> Await.until(() -> stat(server, Counter.HANDSHAKE_FAILURES) >= 1, Await.timeout(),
+            () -> rule + ": the failed header exchange was not counted: " + server.stats()));
     }
 
     /**
@@ -172,24 +192,19 @@ public abstract class HostileWireTck extends AbstractBusTck
     @Test
     public void required_lengthOverRecvMaxSize_closesThatPipeOnly() throws IOException
     {
-        assumeCapability(Capability.WIRE, "a raw peer must reach the listener");
         final String rule = "receive maximum size";
-        try (BusSocket server = server(); BusSocket good = open())
+        withBadPeer(rule, (server, bad) ->
         {
-            final String url = listen(server).url();
-            dial(good, url, server);
-            try (SocketChannel bad = raw(url))
-            {
-                write(bad, SpHeader.encode(0x70));
-                final byte[] frame = frame(new byte[MAX + 1]);
-                write(bad, java.util.Arrays.copyOf(frame, fixture.wireFraming().headerSize()));
-                readUntilClosed(bad, rule);
-            }
+            write(bad, SpHeader.encode(0x70));
+            final byte[] frame = frame(new byte[MAX + 1]);
+            write(bad, java.util.Arrays.copyOf(frame, fixture.wireFraming().headerSize()));
+            readUntilClosed(bad, rule);
+        }, server ->
+        {
             Await.until(() -> stat(server, Counter.PROTOCOL_ERRORS) == 1, Await.timeout(),
                 () -> rule + ": the oversized frame was not counted as a protocol error: " + server.stats());
             assertNull(server.tryRecv(), rule + ": part of the oversized message was delivered");
-            assertGoodPeerUnaffected(server, good, rule);
-        }
+        });
     }
 
     /**
@@ -200,27 +215,22 @@ public abstract class HostileWireTck extends AbstractBusTck
     @Test
     public void required_truncatedFrameThenClose_deliversNothingPartial() throws IOException
     {
-        assumeCapability(Capability.WIRE, "a raw peer must reach the listener");
         final String rule = "framing: a truncated frame";
-        try (BusSocket server = server(); BusSocket good = open())
+        withBadPeer(rule, (server, bad) ->
         {
-            final String url = listen(server).url();
-            dial(good, url, server);
-            try (SocketChannel bad = raw(url))
-            {
-                write(bad, SpHeader.encode(0x70));
-                final byte[] whole = frame(bytes("whole"));
-                final byte[] cut = frame(new byte[100]);
-                final byte[] both = new byte[whole.length + cut.length - 40];
-                System.arraycopy(whole, 0, both, 0, whole.length);
-                System.arraycopy(cut, 0, both, whole.length, cut.length - 40);
-                write(bad, both);
-                assertEquals("whole", text(server.recv(Await.timeout())), rule + ": the whole frame before it was lost");
-            }
+            write(bad, SpHeader.encode(0x70));
+            final byte[] whole = frame(bytes("whole"));
+            final byte[] cut = frame(new byte[100]);
+            final byte[] both = new byte[whole.length + cut.length - 40];
+            System.arraycopy(whole, 0, both, 0, whole.length);
+            System.arraycopy(cut, 0, both, whole.length, cut.length - 40);
+            write(bad, both);
+            assertEquals("whole", text(server.recv(Await.timeout())), rule + ": the whole frame before it was lost");
+        }, server ->
+        {
             Await.until(() -> pipes(server) == 1, Await.timeout(), () -> rule + ": the closed pipe stayed attached");
             assertNull(server.tryRecv(), rule + ": part of a truncated message was delivered");
-            assertGoodPeerUnaffected(server, good, rule);
-        }
+        });
     }
 
     /**
