@@ -14,13 +14,19 @@ import org.spbus.Message;
 /**
  * The socket's bounded receive queue: lock-free for producers (pipe readers) and for
  * receivers that find a message; a receiver that must wait parks on a condition, and a
- * producer takes the lock only when someone waits.
+ * producer takes the lock only when someone waits, and then only once per wake-up: the
+ * {@code signalled} token stays set until a waiter wakes and clears it, so a burst of messages
+ * arriving while a receiver is being scheduled costs one signal, not one per message (and the
+ * reader never queues on the lock behind the receiver it just woke). A receiver that leaves
+ * with more messages queued and others still waiting passes the signal on.
  */
 final class RecvQueue
 {
     private final ManyToManyConcurrentArrayQueue<Message> queue;
     private final int limit;
     private final AtomicInteger waiters = new AtomicInteger();
+    /** Set by the producer that signals; cleared by a waiter, under the lock, before it looks. */
+    private final java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private volatile boolean closed;
@@ -39,7 +45,14 @@ final class RecvQueue
             return false;
         }
         VarHandle.fullFence();
-        if (waiters.get() > 0)
+        signalOne();
+        return true;
+    }
+
+    /** Wakes one waiter, unless there is none or one was signalled and has not woken yet. */
+    private void signalOne()
+    {
+        if (waiters.get() > 0 && !signalled.get() && signalled.compareAndSet(false, true))
         {
             lock.lock();
             try
@@ -51,7 +64,6 @@ final class RecvQueue
                 lock.unlock();
             }
         }
-        return true;
     }
 
     /**
@@ -83,6 +95,8 @@ final class RecvQueue
                 {
                     throw closedException();
                 }
+                signalled.set(false);
+                VarHandle.fullFence();
                 m = queue.poll();
                 if (m != null)
                 {
@@ -115,6 +129,10 @@ final class RecvQueue
         {
             waiters.decrementAndGet();
             lock.unlock();
+            if (m != null && !queue.isEmpty())
+            {
+                signalOne();
+            }
         }
     }
 
