@@ -40,6 +40,32 @@ public interface TransportPipe
     void wake();
 
     /**
+     * Writes what {@link PipeHandler#pollOutbound()} holds on the calling thread, if this
+     * transport can do so now without blocking. The engine calls it from a send that found this
+     * pipe's send queue full, so that the sending thread, instead of dropping, helps the writer
+     * that is behind (as nanomsg writes on the caller's thread); the send then offers its message
+     * once more. A transport that cannot write from a foreign thread, or whose writer is busy at
+     * this moment, returns {@code false} at once; that is always correct, it only means the
+     * message is dropped (and counted) as before.
+     *
+     * <p>When it returns {@code true} the transport followed the {@link #wake()} rules for what
+     * it polled: whole messages, in order with everything else written on this pipe, each
+     * released, reported with {@link PipeHandler#onWritten(int, long)}; what the peer could not
+     * take yet stays with the transport, which finishes writing it on its own.
+     *
+     * <p>Thread-safe; may be called by several threads at once (at most one of them writes).
+     * Never blocks for I/O: it does at most a few non-blocking writes. Never throws; an I/O
+     * error closes the pipe as an error on the transport's own thread would.
+     *
+     * @return {@code true} if at least one message was taken from the send queue, so that it
+     *         may have room now; {@code false} if nothing was done
+     */
+    default boolean writeNow()
+    {
+        return false;
+    }
+
+    /**
      * Resumes delivery after {@link PipeHandler#onMessage(byte[])} returned {@code false}:
      * first what the transport had already read, then new reads. The engine calls it exactly
      * once per pause, from any thread, after that {@code onMessage} call has returned. Never

@@ -72,7 +72,9 @@ final class EnginePipe implements PipeHandler
      */
     boolean offer(final OutboundMessage m)
     {
-        if (ring.size() >= limit || !ring.offer(m))
+        if ((ring.size() >= limit || !ring.offer(m))
+            // The writer is behind: help it on this thread (non-blocking), then try once more.
+            && !(transport.writeNow() && ring.size() < limit && ring.offer(m)))
         {
             droppedFull.incrementAndGet();
             return false;
@@ -89,10 +91,13 @@ final class EnginePipe implements PipeHandler
         return true;
     }
 
-    /** Whether this pipe's send queue is full right now (a hint: it may drain at any moment). */
+    /**
+     * Whether this pipe's send queue is full right now (a hint: it may drain at any moment).
+     * A full queue is first offered to the transport's {@link TransportPipe#writeNow()}.
+     */
     boolean isFull()
     {
-        return ring.size() >= limit;
+        return ring.size() >= limit && !(transport.writeNow() && ring.size() < limit);
     }
 
     /** Counts a copy dropped because the queue was full, without having offered it. */

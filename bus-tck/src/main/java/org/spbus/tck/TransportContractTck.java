@@ -378,6 +378,80 @@ public abstract class TransportContractTck
                 + sent.stream().filter(m -> !RecordingPipeHandler.releasedByTransport(m)).count() + " were not");
     }
 
+    /**
+     * {@link TransportPipe#writeNow()} called by several threads while messages are queued and
+     * woken the usual way: every message arrives once, whole and in order; only one thread
+     * polls at a time; each is released and reported. After close, {@code writeNow()} returns
+     * {@code false} and throws nothing. (A transport that does not override it passes trivially.)
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Test
+    public void required_writeNow_fromManyThreads_keepsOrder_oneWriterAtATime() throws InterruptedException
+    {
+        final Pair p = connectPair();
+        final int n = 3_000;
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        final List<Thread> helpers = new ArrayList<>();
+        for (int t = 0; t < 3; t++)
+        {
+            final Thread h = new Thread(() ->
+            {
+                try
+                {
+                    while (!done.get())
+                    {
+                        p.dialSide().pipe().writeNow();
+                    }
+                }
+                catch (final Throwable e)
+                {
+                    thrown.set(e);
+                }
+            }, "tck-writeNow-" + t);
+            h.setDaemon(true);
+            h.start();
+            helpers.add(h);
+        }
+        final List<OutboundMessage> sent = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                sent.add(p.dialSide().send(body(i, (i * 7919) % 3_000)));
+                if (i % 64 == 0)
+                {
+                    p.dialSide().pipe().writeNow();
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                final byte[] got = p.listenSide().poll(Await.timeout());
+                assertNotNull(got, "writeNow: message " + i + " never arrived");
+                assertArrayEquals(body(i, (i * 7919) % 3_000), got,
+                    "writeNow: message " + i + " arrived changed, duplicated or out of order");
+            }
+        }
+        finally
+        {
+            done.set(true);
+            for (final Thread h : helpers)
+            {
+                h.join(Await.timeout().toMillis());
+            }
+        }
+        assertNull(thrown.get(), () -> "TransportPipe.writeNow() threw: " + thrown.get());
+        assertEquals(0, p.listenSide().receivedWaiting(), "writeNow: more messages arrived than were sent");
+        Await.until(() -> p.dialSide().writtenMessages() == n, Await.timeout(),
+            () -> "writeNow: onWritten reported " + p.dialSide().writtenMessages() + " of " + n + " messages");
+        Await.until(() -> sent.stream().allMatch(RecordingPipeHandler::releasedByTransport), Await.timeout(),
+            "writeNow: every OutboundMessage must be released exactly once after it is written");
+        p.dialSide().pipe().close();
+        Await.until(() -> p.dialSide().closedCount() == 1, "pipe close: the closing end never reported onClosed");
+        assertFalse(p.dialSide().pipe().writeNow(), "TransportPipe.writeNow() after close must return false");
+    }
+
     /** Which end of a pipe a test acts on. */
     public enum Side
     {

@@ -23,7 +23,7 @@ final class IoLoop implements Runnable
 {
     private static final System.Logger LOG = System.getLogger("org.spbus.transport");
     private static final int READ_BUFFER_SIZE = 64 * 1024;
-    private static final int WRITE_BUFFER_SIZE = 256 * 1024;
+    static final int WRITE_BUFFER_SIZE = 256 * 1024;
 
     private final Selector selector;
     private final Thread thread;

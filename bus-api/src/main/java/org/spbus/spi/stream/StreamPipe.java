@@ -32,6 +32,8 @@ final class StreamPipe implements TransportPipe, IoHandler
     private static final int STASH_LIMIT = 64 * 1024;
     /** Reads per readiness event before giving other pipes a turn. */
     private static final int READ_BURST = 16;
+    /** How much of the pending bytes a sending thread writes first to see if the socket has room. */
+    private static final int PROBE_BYTES = 4096;
 
     final IoLoop loop;
     private final SocketChannel channel;
@@ -39,7 +41,8 @@ final class StreamPipe implements TransportPipe, IoHandler
     private final EndpointConfig config;
     private final PipeOwner owner;
     private SelectionKey key;
-    private int state;
+    /** Written by the loop only; read by sending threads in {@link #writeNow()}. */
+    private volatile int state;
     private volatile PipeHandler handler;
     private volatile boolean closeRequested;
     private CloseReason closedReason;
@@ -63,12 +66,28 @@ final class StreamPipe implements TransportPipe, IoHandler
     private OutboundMessage current;
     private int currentOffset;
     private int unreportedMessages;
+    /** Messages taken from the send queue so far; under {@link #writer}. */
+    private long polledMessages;
     private long unreportedBytes;
 
     /** Link in the loop's ready-to-write stack. */
     StreamPipe nextReady;
     /** Whether this pipe is in the loop's ready-to-write stack. */
     final java.util.concurrent.atomic.AtomicBoolean inReadyStack = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Held by whichever thread writes to the channel: the loop in {@link #flush()}, or a sending
+     * thread in {@link #writeNow()}. It guards {@code current}, {@code currentOffset},
+     * {@code pendingOut} and the unreported counts. Taken for good by {@link #close}.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean writer = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set by the loop when it wanted to write while a sending thread held {@link #writer}. */
+    private volatile boolean flushWanted;
+    /** Whether the loop has asked the selector for OP_WRITE; changed under {@link #writer}. */
+    private volatile boolean writeArmed;
+    /** A sending thread's own batch buffer for {@link #writeNow()} (the loop's is the loop's). */
+    private static final ThreadLocal<ByteBuffer> CALLER_BUFFER =
+        ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(IoLoop.WRITE_BUFFER_SIZE));
 
     StreamPipe(final IoLoop loop, final SocketChannel channel, final StreamSupport support, final EndpointConfig config,
         final PipeOwner owner)
@@ -502,59 +521,174 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
     }
 
-    /** Writes as much as the socket takes: pending bytes first, then batches of queued messages. */
+    /**
+     * Writes as much as the socket takes (loop thread): pending bytes first, then batches of
+     * queued messages. If a sending thread is writing at this moment it hands the work back to
+     * the loop when it is done ({@link #flushWanted}).
+     */
     void flush()
     {
-        final PipeHandler h = handler;
-        if (state != OPEN || h == null)
+        flushWanted = true;
+        if (!writer.compareAndSet(false, true))
         {
             return;
         }
+        flushWanted = false;
+        IOException failure = null;
         try
         {
-            if (pendingOut != null && pendingOut.hasRemaining())
+            write(loop.writeBuffer, true);
+        }
+        catch (final IOException e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            writer.set(false);
+        }
+        if (failure != null)
+        {
+            close(CloseReason.IO_ERROR, failure);
+        }
+    }
+
+    @Override
+    public boolean writeNow()
+    {
+        if (state != OPEN || handler == null || loop.inLoop() || !writer.compareAndSet(false, true))
+        {
+            return false;
+        }
+        boolean took = false;
+        IOException failure = null;
+        try
+        {
+            // Re-read under the lock: close() takes the lock before it ends the pipe.
+            if (state == OPEN)
             {
-                channel.write(pendingOut);
-                if (pendingOut.hasRemaining())
-                {
-                    interestWrite(true);
-                    return;
-                }
-                reportWritten(h);
-            }
-            final ByteBuffer wb = loop.writeBuffer;
-            while (true)
-            {
-                wb.clear();
-                final boolean drained = fill(h, wb);
-                wb.flip();
-                if (!wb.hasRemaining())
-                {
-                    interestWrite(false);
-                    return;
-                }
-                channel.write(wb);
-                if (wb.hasRemaining())
-                {
-                    keepPending(wb);
-                    interestWrite(true);
-                    return;
-                }
-                reportWritten(h);
-                if (drained)
-                {
-                    interestWrite(false);
-                    return;
-                }
+                took = write(CALLER_BUFFER.get(), false);
             }
         }
         catch (final IOException e)
         {
-            close(CloseReason.IO_ERROR, e);
+            failure = e;
+        }
+        finally
+        {
+            writer.set(false);
+        }
+        if (failure != null)
+        {
+            final IOException e = failure;
+            loop.execute(() -> close(CloseReason.IO_ERROR, e));
+        }
+        else if (flushWanted)
+        {
+            loop.scheduleWrite(this);
+        }
+        return took;
+    }
+
+    /**
+     * Writes, holding {@link #writer}. On the loop a partial write arms OP_WRITE; on a sending
+     * thread it leaves that to the loop (selection keys are the loop's), waking it only if it
+     * has not armed OP_WRITE already.
+     *
+     * @return whether a message was taken from the send queue
+     */
+    private boolean write(final ByteBuffer wb, final boolean onLoop) throws IOException
+    {
+        final PipeHandler h = handler;
+        if (state != OPEN || h == null)
+        {
+            return false;
+        }
+        if (pendingOut != null && pendingOut.hasRemaining())
+        {
+            // A sending thread does not know whether the socket has drained since the last
+            // partial write: it probes with a small write first, so that a still-full socket
+            // costs one syscall and no copy of the whole rest (a heap buffer is copied by the
+            // channel on every write).
+            if (!onLoop && pendingOut.remaining() > PROBE_BYTES && !probe())
+            {
+                stalled(false);
+                return false;
+            }
+            channel.write(pendingOut);
+            if (pendingOut.hasRemaining())
+            {
+                stalled(onLoop);
+                return false;
+            }
+            reportWritten(h);
+        }
+        final long before = polledMessages;
+        while (true)
+        {
+            wb.clear();
+            final boolean drained = fill(h, wb);
+            wb.flip();
+            if (!wb.hasRemaining())
+            {
+                idle(onLoop);
+                return polledMessages != before;
+            }
+            channel.write(wb);
+            if (wb.hasRemaining())
+            {
+                keepPending(wb);
+                stalled(onLoop);
+                return polledMessages != before;
+            }
+            reportWritten(h);
+            if (drained)
+            {
+                idle(onLoop);
+                return polledMessages != before;
+            }
         }
     }
 
-    /** Copies frames into {@code wb}; returns true once the handler has no more messages. */
+    /** Writes the first {@link #PROBE_BYTES} of {@code pendingOut}; true if all went. */
+    private boolean probe() throws IOException
+    {
+        final int limit = pendingOut.limit();
+        pendingOut.limit(pendingOut.position() + PROBE_BYTES);
+        try
+        {
+            channel.write(pendingOut);
+            return !pendingOut.hasRemaining();
+        }
+        finally
+        {
+            pendingOut.limit(limit);
+        }
+    }
+
+    /** The socket took less than offered: the rest is written when it is writable again. */
+    private void stalled(final boolean onLoop)
+    {
+        if (onLoop)
+        {
+            interestWrite(true);
+        }
+        else if (!writeArmed)
+        {
+            loop.scheduleWrite(this);
+        }
+    }
+
+    /** Everything queued was written. */
+    private void idle(final boolean onLoop)
+    {
+        if (onLoop)
+        {
+            interestWrite(false);
+        }
+        // A sending thread leaves OP_WRITE as it is: if armed, the loop finds nothing to write.
+    }
+
     private boolean fill(final PipeHandler h, final ByteBuffer wb)
     {
         final Framing framing = support.framing();
@@ -568,6 +702,7 @@ final class StreamPipe implements TransportPipe, IoHandler
                 {
                     return true;
                 }
+                polledMessages++;
                 current = m;
                 currentOffset = -1;
             }
@@ -625,6 +760,7 @@ final class StreamPipe implements TransportPipe, IoHandler
         }
         final int ops = key.interestOps();
         final int want = on ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+        writeArmed = on;
         if (want != ops)
         {
             key.interestOps(want);
@@ -658,6 +794,12 @@ final class StreamPipe implements TransportPipe, IoHandler
             fail(reason == CloseReason.LOCAL ? new BusClosedException("closed during the SP header exchange")
                 : new ProtocolException(String.valueOf(cause)));
             return;
+        }
+        // Take the writer lock for good: a sending thread inside writeNow() finishes its
+        // non-blocking write first, and none starts after this.
+        while (!writer.compareAndSet(false, true))
+        {
+            Thread.yield();
         }
         state = CLOSED;
         closeQuietly();
