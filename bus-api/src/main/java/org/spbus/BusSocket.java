@@ -104,6 +104,37 @@ public interface BusSocket extends AutoCloseable
     byte[] recv(Duration timeout);
 
     /**
+     * Receives the next message from any pipe into the caller's buffer, waiting for
+     * {@link BusOptions#recvTimeout()} (forever by default): the counterpart of {@code nng_recv}
+     * with a caller's buffer. It is the cheapest way to receive large messages at a high rate:
+     * the socket reuses its internal copy of the body for later messages of the same length
+     * (1 KiB to 256 KiB), instead of handing out a new array each time.
+     *
+     * <p>If the message is longer than {@code buffer}, the first {@code buffer.length} bytes are
+     * copied and the rest is discarded; the return value tells (as {@code MSG_TRUNC} does).
+     * Thread-safe; blocks as {@link #recv()} does.
+     *
+     * @param buffer where the body is copied, from index 0
+     * @return the message's full length in bytes, which may exceed {@code buffer.length}
+     * @throws BusClosedException if the socket is closed before or while waiting
+     * @throws BusTimeoutException if the socket's receive timeout passes with no message
+     * @throws NullPointerException if {@code buffer} is {@code null}
+     */
+    int recv(byte[] buffer);
+
+    /**
+     * As {@link #recv(byte[])}, waiting at most {@code timeout}.
+     *
+     * @param buffer  where the body is copied, from index 0
+     * @param timeout how long to wait; {@link Duration#ZERO} does not wait
+     * @return the message's full length in bytes, which may exceed {@code buffer.length}
+     * @throws BusClosedException if the socket is closed before or while waiting
+     * @throws BusTimeoutException if the timeout passes with no message
+     * @throws NullPointerException if {@code buffer} or {@code timeout} is {@code null}
+     */
+    int recv(byte[] buffer, Duration timeout);
+
+    /**
      * Receives a message if one is queued; never blocks.
      *
      * @return the message body, or {@code null} if none is queued

@@ -36,6 +36,23 @@ public interface PipeHandler
     boolean onMessage(byte[] body);
 
     /**
+     * Returns an array of exactly {@code length} bytes to hold the body of an incoming message
+     * that the transport will fill and then pass to {@link #onMessage(byte[])}. The engine may
+     * return an array recycled from a message the application has already consumed (see
+     * {@code BusSocket.recv(byte[])}), which spares the allocation and zeroing of large bodies.
+     * A transport that does not call it allocates its own arrays, which is always correct.
+     *
+     * <p>Thread-safe; never blocks. The default allocates a new array.
+     *
+     * @param length the body's length in bytes, 0 or more (at most the receive maximum size)
+     * @return an array whose {@code length} is exactly {@code length}; its contents are undefined
+     */
+    default byte[] allocateBody(final int length)
+    {
+        return new byte[length];
+    }
+
+    /**
      * Reports that the pipe has ended. Called exactly once.
      *
      * @param reason why

@@ -45,6 +45,8 @@ final class BusSocketImpl implements BusSocket
     final Counters counters = new Counters();
     final EndpointConfig endpointConfig;
     private final RecvQueue recvQueue;
+    /** Bodies consumed by {@link #recv(byte[])}, reused by this socket's pipe readers. */
+    final BodyPool bodyPool = new BodyPool();
     private final int recvQueueSize;
     /** Paused pipes are resumed when the receive queue holds at most this many messages. */
     private final int resumeLevel;
@@ -332,6 +334,30 @@ final class BusSocketImpl implements BusSocket
     public byte[] recv(final Duration timeout)
     {
         return recvMessage(timeout).body();
+    }
+
+    @Override
+    public int recv(final byte[] buffer)
+    {
+        Objects.requireNonNull(buffer, "buffer");
+        return copyOut(take(defaultRecvTimeoutNanos), buffer);
+    }
+
+    @Override
+    public int recv(final byte[] buffer, final Duration timeout)
+    {
+        Objects.requireNonNull(buffer, "buffer");
+        Objects.requireNonNull(timeout, "timeout");
+        return copyOut(take(timeout.isNegative() ? 0 : RecvQueue.toNanos(timeout)), buffer);
+    }
+
+    /** Copies a body into the caller's buffer; the body then goes back to the pool. */
+    private int copyOut(final Message m, final byte[] buffer)
+    {
+        final byte[] body = m.body();
+        System.arraycopy(body, 0, buffer, 0, Math.min(body.length, buffer.length));
+        bodyPool.give(body);
+        return body.length;
     }
 
     @Override

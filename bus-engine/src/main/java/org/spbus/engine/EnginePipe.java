@@ -136,6 +136,12 @@ final class EnginePipe implements PipeHandler
     }
 
     @Override
+    public byte[] allocateBody(final int length)
+    {
+        return socket.bodyPool.take(length);
+    }
+
+    @Override
     public boolean onMessage(final byte[] body)
     {
         received++;

@@ -23,6 +23,17 @@ final class FrameDecoder
          * @return false to stop decoding (the pipe was closed)
          */
         boolean message(byte[] body);
+
+        /**
+         * Returns an array of exactly {@code length} bytes for the next body.
+         *
+         * @param length the body's length in bytes
+         * @return the array; by default a new one
+         */
+        default byte[] allocate(final int length)
+        {
+            return new byte[length];
+        }
     }
 
     private final int headerSize;
@@ -97,7 +108,7 @@ final class FrameDecoder
                     }
                     continue;
                 }
-                body = new byte[(int)length];
+                body = sink.allocate((int)length);
                 bodyFill = 0;
             }
             final int k = Math.min(buf.remaining(), body.length - bodyFill);

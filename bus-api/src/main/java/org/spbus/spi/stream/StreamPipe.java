@@ -506,7 +506,20 @@ final class StreamPipe implements TransportPipe, IoHandler
         final PipeHandler h = handler;
         try
         {
-            final boolean more = decoder.decode(buf, body -> h.onMessage(body) && state != CLOSED);
+            final boolean more = decoder.decode(buf, new FrameDecoder.Sink()
+            {
+                @Override
+                public boolean message(final byte[] body)
+                {
+                    return h.onMessage(body) && state != CLOSED;
+                }
+
+                @Override
+                public byte[] allocate(final int length)
+                {
+                    return h.allocateBody(length);
+                }
+            });
             if (!more && state != CLOSED)
             {
                 paused = true;
