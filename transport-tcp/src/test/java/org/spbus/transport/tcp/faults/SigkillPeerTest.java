@@ -136,6 +136,22 @@ class SigkillPeerTest
         awaitMessage(server, pong, "the server never got the good peer's " + tag + " message");
     }
 
+    /** Waits for {@code expected} from the tool; false if the tool exited first. */
+    private static boolean receivedFrom(final BusSocket s, final byte[] expected, final ExternalTool tool)
+    {
+        final boolean[] got = {false};
+        Await.until(() ->
+        {
+            byte[] b;
+            while ((b = s.tryRecv()) != null)
+            {
+                got[0] |= java.util.Arrays.equals(b, expected);
+            }
+            return got[0] || !tool.isAlive();
+        }, WAIT, () -> "nothing from " + tool.describe() + "; stats " + s.stats());
+        return got[0];
+    }
+
     private static void awaitMessage(final BusSocket s, final byte[] expected, final String failure)
     {
         Await.until(() ->
@@ -250,7 +266,8 @@ class SigkillPeerTest
     /**
      * spbus dials a listening nngcat, which is killed with SIGKILL mid-stream: the dialer's pipe
      * goes, the dialer keeps redialing the dead port (counted failures, never blocking the
-     * sender), and a new nngcat on the same port is reached again (RECONNECTS) and gets the stream.
+     * sender), and a new nngcat on the same port is reached again (RECONNECTS), gets the stream
+     * and its messages arrive.
      */
     @Test
     void nngcatListenerKilledMidStream_dialerRedialsANewOne() throws InterruptedException
@@ -273,13 +290,28 @@ class SigkillPeerTest
             final long failures = server.stats().get(Counter.DIAL_FAILURES);
             Await.until(() -> server.stats().get(Counter.DIAL_FAILURES) >= failures + 2, WAIT,
                 () -> "the dialer does not keep redialing the dead port: " + server.stats());
-            try (ExternalTool second = ExternalTool.start(cmd))
+            // nngcat 1.5.2 with --interval exits with "Cannot set recv timeout: Invalid argument"
+            // when its receive loop falls behind its interval (it then asks for a negative
+            // timeout), which a loaded machine sometimes causes while nngcat prints the stream.
+            // Such a run proves nothing either way: start another nngcat on the port (3 at most).
+            for (int attempt = 1; ; attempt++)
             {
-                Await.until(() -> dialer.isConnected() || !second.isAlive(), WAIT,
-                    () -> "never reconnected to a new nngcat on the same port: " + second.describe() + "; " + server.stats());
-                assertEquals(1, server.stats().get(Counter.RECONNECTS), () -> "RECONNECTS: " + server.stats());
-                Await.until(() -> second.stdoutLines().size() >= 5, WAIT, () -> "the new nngcat gets no stream: " + second.describe());
-                awaitMessage(server, utf8("from-nngcat"), "nothing from the new nngcat: " + second.describe());
+                final long reconnects = server.stats().get(Counter.RECONNECTS);
+                try (ExternalTool second = ExternalTool.start(cmd))
+                {
+                    Await.until(() -> server.stats().get(Counter.RECONNECTS) > reconnects && dialer.isConnected()
+                        || !second.isAlive(), WAIT,
+                        () -> "never reconnected to a new nngcat on the same port: " + second.describe() + "; " + server.stats());
+                    Await.until(() -> second.stdoutLines().size() >= 5 || !second.isAlive(), WAIT,
+                        () -> "the new nngcat gets no stream: " + second.describe());
+                    if (second.isAlive() && receivedFrom(server, utf8("from-nngcat"), second))
+                    {
+                        break;
+                    }
+                    final boolean nngcatBug = !second.isAlive() && second.stderr().contains("Cannot set recv timeout");
+                    assertTrue(nngcatBug && attempt < 3, () -> "nothing from the new nngcat: " + second.describe() + "; "
+                        + server.stats());
+                }
             }
             broadcaster.stop();
             broadcaster.assertNeverBlocked();
