@@ -65,39 +65,98 @@ final class EnginePipe implements PipeHandler
         this.ring = new ManyToManyConcurrentArrayQueue<>(Math.max(2, sendQueueSize));
     }
 
+    /** {@link #offer} queued the message. */
+    static final int QUEUED = 0;
+    /** {@link #offer} dropped the message: the queue was full and the writer is behind. */
+    static final int DROPPED = 1;
+    /** {@link #offer} dropped the message: the pipe is stalled (see {@link #STALL_NANOS}). */
+    static final int DROPPED_STALLED = 2;
     /**
-     * Queues a message for this pipe; never blocks.
-     *
-     * @return false if the ring was full (the caller counts the drop and releases the message)
+     * A pipe whose queue has been full, with not one message written, for this long (250 ms) is
+     * stalled: its peer does not read. Sends then drop its copies at once, without trying to
+     * write for it and without yielding for it, so that one dead or frozen peer does not slow
+     * the sender's traffic to the others (measured: 9 healthy tcp peers and 1 that never reads,
+     * a blasting sender delivered 270K msgs/s to the healthy ones when it yielded for the
+     * frozen one as well, 0.8M/s without it, the same as with no frozen peer).
      */
-    boolean offer(final OutboundMessage m)
+    static final long STALL_NANOS = 250_000_000L;
+    /** {@code written} when the queue was last seen full after progress; heuristic, racy by design. */
+    private volatile long writtenWhenFull = -1;
+    private volatile long fullSince;
+
+    /**
+     * Queues a message for this pipe; never blocks. A full queue is first offered to the
+     * transport's {@link TransportPipe#writeNow()} unless the pipe is stalled.
+     *
+     * @return {@link #QUEUED}, {@link #DROPPED} or {@link #DROPPED_STALLED} (the caller counts
+     *         a drop and releases the message)
+     */
+    int offer(final OutboundMessage m)
     {
-        if ((ring.size() >= limit || !ring.offer(m))
-            // The writer is behind: help it on this thread (non-blocking), then try once more.
-            && !(transport.writeNow() && ring.size() < limit && ring.offer(m)))
+        if (ring.size() < limit && ring.offer(m))
+        {
+            queued();
+            return QUEUED;
+        }
+        if (stalled())
         {
             droppedFull.incrementAndGet();
-            return false;
+            return DROPPED_STALLED;
         }
+        // The writer is behind: help it on this thread (non-blocking), then try once more.
+        if (transport.writeNow() && ring.size() < limit && ring.offer(m))
+        {
+            queued();
+            return QUEUED;
+        }
+        droppedFull.incrementAndGet();
+        return DROPPED;
+    }
+
+    private void queued()
+    {
         if (closed)
         {
             discard();
-            return true;
+            return;
         }
         if (!writePending && WRITE_PENDING.compareAndSet(this, false, true))
         {
             transport.wake();
         }
-        return true;
+    }
+
+    /**
+     * Called with the queue full: whether the pipe has written nothing for {@link #STALL_NANOS}
+     * since its queue was first seen full.
+     */
+    private boolean stalled()
+    {
+        final long w = written;
+        final long now = System.nanoTime();
+        if (w != writtenWhenFull)
+        {
+            writtenWhenFull = w;
+            fullSince = now;
+            return false;
+        }
+        return now - fullSince > STALL_NANOS;
+    }
+
+    /** As {@link #stalled()} without updating anything: for a decision already made. */
+    boolean isStalled()
+    {
+        return written == writtenWhenFull && System.nanoTime() - fullSince > STALL_NANOS;
     }
 
     /**
      * Whether this pipe's send queue is full right now (a hint: it may drain at any moment).
-     * A full queue is first offered to the transport's {@link TransportPipe#writeNow()}.
+     * A full queue is first offered to the transport's {@link TransportPipe#writeNow()}, unless
+     * the pipe is stalled.
      */
     boolean isFull()
     {
-        return ring.size() >= limit && !(transport.writeNow() && ring.size() < limit);
+        return ring.size() >= limit && (stalled() || !(transport.writeNow() && ring.size() < limit));
     }
 
     /** Counts a copy dropped because the queue was full, without having offered it. */
