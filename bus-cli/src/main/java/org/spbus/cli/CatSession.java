@@ -23,8 +23,8 @@ import org.spbus.Listener;
  * each received message in the chosen format and flushing it at once (nngcat-spec.md
  * sections 3 and 4).
  *
- * <p>Used by one thread, the one that calls {@link #run()}; {@link #printStatsOnce()} may also be
- * called from a shutdown hook.
+ * <p>Used by one thread, the one that calls {@link #run()}; {@link #printStatsOnce()} and
+ * {@link #onSignal()} may also be called from a shutdown hook.
  */
 final class CatSession
 {
@@ -37,6 +37,10 @@ final class CatSession
     private final OutputFormat format;
     private final AtomicBoolean statsPrinted = new AtomicBoolean();
     private volatile BusSocket socket;
+    /** Set by {@link #onSignal()} before it closes the socket. */
+    private volatile boolean stopping;
+    /** Counted down when {@link #run()} has closed the socket and printed, however it ends. */
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     /**
      * Creates a session.
@@ -95,6 +99,34 @@ final class CatSession
         {
             s.close();
             printStatsOnce();
+            finished.countDown();
+        }
+    }
+
+    /**
+     * The JVM is stopping on a signal while the session may still run: prints the statistics
+     * (if asked for) and closes the socket, so that its {@code ipc://} socket files are removed
+     * as on a normal exit. Safe to call from any thread.
+     */
+    void onSignal()
+    {
+        final BusSocket s = socket;
+        stopping = true;
+        printStatsOnce();
+        if (s != null)
+        {
+            s.close();
+            try
+            {
+                // A listen or dial in progress on the session's thread completes after the
+                // close and undoes itself (a listener made then is closed, its file removed):
+                // give it that moment before the JVM halts.
+                finished.await(2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -143,6 +175,10 @@ final class CatSession
         }
         catch (final BusException e)
         {
+            if (stopping)
+            {
+                throw CliExit.silent(0); // closed by onSignal while listening or dialing
+            }
             if (NngText.isCreateError(e, listen))
             {
                 throw CliExit.fatal("Unable to create " + (listen ? "listener" : "dialer") + " for " + url + ": "
@@ -253,7 +289,7 @@ final class CatSession
      * @param timeoutMs -1 to wait forever, 0 not to wait, else milliseconds
      * @return the body, or {@code null} on timeout
      */
-    private static byte[] recv(final BusSocket s, final long timeoutMs, final String errorPrefix)
+    private byte[] recv(final BusSocket s, final long timeoutMs, final String errorPrefix)
     {
         try
         {
@@ -269,6 +305,11 @@ final class CatSession
         }
         catch (final BusException e)
         {
+            if (stopping)
+            {
+                // The socket was closed by onSignal: the JVM is exiting; nngcat prints nothing then.
+                throw CliExit.silent(0);
+            }
             throw CliExit.fatal(errorPrefix + NngText.strerror(e));
         }
     }

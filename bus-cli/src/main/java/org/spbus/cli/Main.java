@@ -138,8 +138,9 @@ public final class Main
 
     /**
      * As {@link #run(String[], InputStream, OutputStream, PrintStream)}; with
-     * {@code statsOnSignal} a shutdown hook also prints {@code --stats} if the JVM is stopped
-     * by a signal (Ctrl-C, {@code timeout}) while the session runs.
+     * {@code statsOnSignal} a shutdown hook, if the JVM is stopped by a signal (Ctrl-C,
+     * {@code timeout}) while the session runs, prints {@code --stats} and closes the socket,
+     * which removes the socket files of its {@code ipc://} listeners.
      *
      * @param args          the command line
      * @param in            stdin
@@ -163,9 +164,9 @@ public final class Main
         {
             final CatOptions opts = new CatParser(args, argumentCharset(), in, Main::helpText, Main::version).parse();
             final CatSession session = new CatSession(opts, out, err);
-            if (statsOnSignal && opts.stats)
+            if (statsOnSignal)
             {
-                Runtime.getRuntime().addShutdownHook(new Thread(session::printStatsOnce, "spbus-stats"));
+                Runtime.getRuntime().addShutdownHook(new Thread(session::onSignal, "spbus-signal"));
             }
             return session.run();
         }

@@ -201,7 +201,23 @@ public final class RecordingPipeHandler implements PipeHandler
 
     private void violation(final String what)
     {
-        violations.add(name + ": " + what);
+        final String v = name + ": " + what;
+        synchronized (violations)
+        {
+            // Each distinct breach once, with how often it happened: a broken transport can
+            // repeat one a million times, and the failure message must stay readable.
+            for (int i = 0; i < violations.size(); i++)
+            {
+                final String seen = violations.get(i);
+                if (seen.equals(v) || seen.startsWith(v + " (x"))
+                {
+                    final int times = seen.equals(v) ? 1 : Integer.parseInt(seen.substring(v.length() + 3, seen.length() - 1));
+                    violations.set(i, v + " (x" + (times + 1) + ")");
+                    return;
+                }
+            }
+            violations.add(v);
+        }
     }
 
     /**
