@@ -57,6 +57,21 @@ final class StreamPipe implements TransportPipe, IoHandler
 
     // Reading.
     private final FrameDecoder decoder;
+    /** Where the decoder puts whole messages: the handler (set before any parse). One per pipe. */
+    private final FrameDecoder.Sink sink = new FrameDecoder.Sink()
+    {
+        @Override
+        public boolean message(final byte[] body)
+        {
+            return handler.onMessage(body) && state != CLOSED;
+        }
+
+        @Override
+        public byte[] allocate(final int length)
+        {
+            return handler.allocateBody(length);
+        }
+    };
     private ByteBuffer pendingIn;
     /** The engine's receive queue is full: read only into pendingIn, up to STASH_LIMIT. */
     private boolean paused;
@@ -503,23 +518,9 @@ final class StreamPipe implements TransportPipe, IoHandler
      */
     private boolean parse(final ByteBuffer buf)
     {
-        final PipeHandler h = handler;
         try
         {
-            final boolean more = decoder.decode(buf, new FrameDecoder.Sink()
-            {
-                @Override
-                public boolean message(final byte[] body)
-                {
-                    return h.onMessage(body) && state != CLOSED;
-                }
-
-                @Override
-                public byte[] allocate(final int length)
-                {
-                    return h.allocateBody(length);
-                }
-            });
+            final boolean more = decoder.decode(buf, sink);
             if (!more && state != CLOSED)
             {
                 paused = true;
